@@ -1,0 +1,67 @@
+# Spark Streaming, hands-on: every command of the book.
+#   make book   create .venv, install the pinned packages, build the website
+#   make test   everything CI checks (lint, unit tests, notebooks with nbval, strict book build)
+# See README.md.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := chapters labs
+PORT ?= 8000
+
+# Jupyter and IPython settings of the book (JVM output kept out of cells), and the venv's own
+# kernel even where a user-wide "python3" kernel points at another interpreter.
+export IPYTHONDIR := $(CURDIR)/tools/ipython
+NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
+
+.PHONY: help setup java book test lint unit notebooks build-strict execute serve lab clean
+
+help:
+	@sed -n '1,5p' Makefile
+
+java:
+	@$(PYTHON) streamlab/java.py
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) streamlab/java.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+book: setup
+	$(BIN)/jupyter-book build . --quiet
+	@echo "The book is at $(CURDIR)/_build/html/index.html  (make serve shows it on http://127.0.0.1:$(PORT))"
+
+build-strict: setup
+	$(BIN)/jupyter-book build . --quiet --warningiserror --nitpick --keep-going
+
+lint: setup
+	$(BIN)/ruff check .
+
+unit: setup
+	$(BIN)/python -m pytest -q tests
+
+notebooks: setup
+	$(NBENV) $(BIN)/python -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
+	  --nbval-sanitize-with tools/nbval-sanitize.cfg --nbval-cell-timeout 600
+
+test: java lint unit notebooks build-strict
+	@echo "make test: all checks passed"
+
+# Re-run every notebook (or NB=path/to/one.ipynb) and store its outputs, as nbval expects them.
+execute: setup
+	$(NBENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+serve: book
+	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+
+lab: setup
+	$(NBENV) $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

@@ -1,0 +1,240 @@
+"""Run a stream for a fixed number of batches and collect what each batch produced.
+
+Rows are keyed by batch number (1, 2, 3, ... for DStreams; Spark's batch id 0, 1, 2, ... for
+Structured Streaming), never by wall-clock time, so a lab prints the same table on every run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pyspark.streaming import DStream, StreamingContext
+from pyspark.streaming.listener import StreamingListener
+
+
+class StreamRunError(RuntimeError):
+    """A stream could not be started or did not finish; the message says what to do."""
+
+
+@dataclass
+class _BatchRecord:
+    batch_ms: int
+    records: int
+    scheduling_delay_ms: int
+    processing_ms: int
+    total_delay_ms: int
+
+
+class _BatchTracker(StreamingListener):
+    """Listens to a StreamingContext and records every completed batch, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.completed: list[_BatchRecord] = []
+        self.lock = threading.Lock()
+        self.requested: int | None = None
+
+    def onBatchCompleted(self, batchCompleted: Any) -> None:  # noqa: N802 (Spark's name)
+        info = batchCompleted.batchInfo()  # Spark's JavaBatchInfo: delays in ms, -1 if unknown
+        record = _BatchRecord(
+            batch_ms=int(info.batchTime().milliseconds()),
+            records=int(info.numRecords()),
+            scheduling_delay_ms=int(info.schedulingDelay()),
+            processing_ms=int(info.processingDelay()),
+            total_delay_ms=int(info.totalDelay()),
+        )
+        with self.lock:
+            self.completed.append(record)
+
+    def batch_numbers(self) -> dict[int, int]:
+        """Map each completed batch time (ms) to its batch number, 1 for the first."""
+        with self.lock:
+            times = sorted(r.batch_ms for r in self.completed)
+        if self.requested is not None:
+            times = times[: self.requested]
+        return {t: i + 1 for i, t in enumerate(times)}
+
+
+def _tracker(ssc: StreamingContext) -> _BatchTracker:
+    tracker = getattr(ssc, "_streamlab_tracker", None)
+    if tracker is None:
+        tracker = _BatchTracker()
+        ssc.addStreamingListener(tracker)
+        ssc._streamlab_tracker = tracker  # type: ignore[attr-defined]
+    return tracker
+
+
+@dataclass
+class BatchOutput:
+    """What one DStream produced in each batch, filled while the stream runs."""
+
+    columns: list[str]
+    tracker: _BatchTracker
+    rows: list[tuple[int, tuple]] = field(default_factory=list)
+
+    def _add(self, batch_time: Any, rdd: Any) -> None:
+        batch_ms = int(batch_time.timestamp() * 1000 + 0.5)
+        for row in rdd.collect():
+            values = tuple(row) if isinstance(row, tuple | list) else (row,)
+            self.rows.append((batch_ms, values))
+
+    def frame(self, sort: bool = True) -> pd.DataFrame:
+        """A DataFrame with a `batch` column first; sorted by batch, then by every column."""
+        numbers = self.tracker.batch_numbers()
+        data = [(numbers[t], *values) for t, values in self.rows if t in numbers]
+        df = pd.DataFrame(data, columns=["batch", *self.columns])
+        if sort:
+            df = df.sort_values(list(df.columns), kind="stable")
+        else:
+            df = df.sort_values("batch", kind="stable")
+        return df.reset_index(drop=True)
+
+
+_OUTPUTS: dict[int, BatchOutput] = {}
+
+
+def _collector(key: int) -> Any:
+    """A foreachRDD function that holds only a number, so checkpointing can pickle it."""
+
+    def collect(batch_time: Any, rdd: Any) -> None:
+        import importlib  # the registry is looked up at call time, never pickled
+
+        output = importlib.import_module("streamlab.capture")._OUTPUTS.get(key)
+        if output is not None:
+            output._add(batch_time, rdd)
+
+    return collect
+
+
+def capture(dstream: DStream, columns: Sequence[str]) -> BatchOutput:
+    """Collect every batch of `dstream` (an output operation, registered before the start).
+
+    Each element becomes one row; tuples are spread over `columns`.
+    """
+    output = BatchOutput(columns=list(columns), tracker=_tracker(dstream._ssc))
+    key = len(_OUTPUTS) + 1
+    _OUTPUTS[key] = output
+    dstream.foreachRDD(_collector(key))
+    return output
+
+
+_START_ERRORS = {
+    "Only one StreamingContext may be started": (
+        "Another StreamingContext is already running in this kernel, and Spark allows only one "
+        "at a time. Stop it with streamlab.stop_streaming() (or make contexts with "
+        "streamlab.streaming_context, which stops the old one for you)."
+    ),
+    "checkpoint directory has not been set": (
+        "This stream keeps state across batches (updateStateByKey, or a window with an inverse "
+        "function), and Spark needs a checkpoint directory to store that state: call "
+        "ssc.checkpoint(folder), or make the context with streaming_context(..., "
+        "checkpoint=folder)."
+    ),
+    "No output operations registered": (
+        "This stream has no output operation, so Spark would compute nothing. Add one (pprint, "
+        "foreachRDD, saveAsTextFiles or streamlab.capture) before starting."
+    ),
+}
+
+
+def _plain_start_error(text: str) -> str | None:
+    """The plain-language version of a known error from StreamingContext.start, if any."""
+    for marker, message in _START_ERRORS.items():
+        if marker in text:
+            return message
+    return None
+
+
+def _state(ssc: StreamingContext) -> str:
+    return str(ssc._jssc.getState().toString())
+
+
+def run(ssc: StreamingContext, batches: int, timeout: float = 120.0) -> pd.DataFrame:
+    """Start `ssc`, wait until `batches` batches have completed, stop it (Spark keeps running).
+
+    Returns one row per batch: records in, scheduling delay and processing time in ms.
+    """
+    if batches < 1:
+        raise StreamRunError(f"Run at least one batch (asked for {batches}).")
+    state = _state(ssc)
+    if state == "ACTIVE":
+        raise StreamRunError(
+            "This StreamingContext is already running; a stream is started once. "
+            "Make a new one with streaming_context(...) to run the lab again."
+        )
+    if state == "STOPPED":
+        raise StreamRunError(
+            "This StreamingContext has been stopped, and Spark cannot restart a stopped "
+            "StreamingContext. Make a new one with streaming_context(...) and define the "
+            "stream again (re-run the cells from the one that creates it)."
+        )
+    tracker = _tracker(ssc)
+    tracker.requested = batches
+    try:
+        ssc.start()
+    except Exception as exc:  # Py4JJavaError, or PySpark's converted IllegalArgumentException
+        message = _plain_start_error(str(exc))
+        if message is None:
+            raise
+        raise StreamRunError(message) from None
+    deadline = time.monotonic() + timeout
+    try:
+        while len(tracker.completed) < batches:
+            if ssc.awaitTerminationOrTimeout(0.05):
+                raise StreamRunError("The stream stopped before the requested batches ran.")
+            if time.monotonic() > deadline:
+                raise StreamRunError(
+                    f"Only {len(tracker.completed)} of {batches} batches finished in {timeout} s. "
+                    "Each batch takes longer than the batch interval allows: raise the interval, "
+                    "shrink the input, or give the run a longer timeout."
+                )
+    finally:
+        ssc.stop(stopSparkContext=False, stopGraceFully=False)
+    return batch_timings(ssc)
+
+
+def batch_timings(ssc: StreamingContext) -> pd.DataFrame:
+    """One row per completed batch: input records, scheduling delay, processing time (ms)."""
+    tracker = _tracker(ssc)
+    numbers = tracker.batch_numbers()
+    rows = [
+        {
+            "batch": numbers[r.batch_ms],
+            "records": r.records,
+            "scheduling_delay_ms": r.scheduling_delay_ms,
+            "processing_ms": r.processing_ms,
+            "total_delay_ms": r.total_delay_ms,
+        }
+        for r in tracker.completed
+        if r.batch_ms in numbers
+    ]
+    return pd.DataFrame(rows).sort_values("batch").reset_index(drop=True)
+
+
+class BatchTable:
+    """Collects each micro-batch of a Structured Streaming query; pass `.add` to foreachBatch."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, batch_df: Any, batch_id: int) -> None:
+        """The foreachBatch function: copy this micro-batch into pandas with its batch id."""
+        part = batch_df.toPandas()
+        part.insert(0, "batch_id", batch_id)
+        self.parts.append(part)
+
+    def frame(self, sort: bool = True) -> pd.DataFrame:
+        """All micro-batches in one DataFrame, sorted by batch id then every column."""
+        non_empty = [p for p in self.parts if len(p)]
+        if not non_empty:
+            columns = list(self.parts[0].columns) if self.parts else ["batch_id"]
+            return pd.DataFrame(columns=columns)
+        df = pd.concat(non_empty, ignore_index=True)
+        if sort:
+            df = df.sort_values(list(df.columns), kind="stable")
+        return df.reset_index(drop=True)

@@ -1,0 +1,82 @@
+"""Replayed input and per-batch capture: batch numbers, empty batches, file order."""
+
+from __future__ import annotations
+
+import os
+
+from pyspark.sql import functions as F
+
+from streamlab import BatchTable, FileDrop, batch_timings, capture, replay, run, streaming_context
+
+
+def test_each_replayed_batch_lands_in_its_own_batch_number(sc):
+    ssc = streaming_context(0.2)
+    lines = replay(ssc, [["a", "b"], [], ["c"]])  # batch 2 is empty
+    out = capture(lines, ["line"])
+    counts = capture(lines.count(), ["lines"])
+    timings = run(ssc, batches=4)  # batch 4: the queue is empty, so is the batch
+    assert out.frame().values.tolist() == [[1, "a"], [1, "b"], [3, "c"]]
+    assert counts.frame().values.tolist() == [[1, 2], [2, 0], [3, 1], [4, 0]]
+    assert timings["batch"].tolist() == [1, 2, 3, 4]
+    assert timings["records"].tolist() == [0, 0, 0, 0]  # queueStream reports no input records
+    assert (timings["processing_ms"] >= 0).all()
+
+
+def test_windowed_output_is_numbered_by_the_batch_that_ends_the_window(sc):
+    ssc = streaming_context(0.2)
+    windowed = replay(ssc, [["a"], ["b"], ["c"], ["d"]]).window(0.4, 0.4)
+    out = capture(windowed, ["line"])
+    run(ssc, batches=4)
+    assert out.frame().values.tolist() == [[2, "a"], [2, "b"], [4, "c"], [4, "d"]]
+    assert batch_timings(ssc)["batch"].tolist() == [1, 2, 3, 4]
+
+
+def test_capture_survives_checkpointing(sc, tmp_path):
+    """With a checkpoint, Spark pickles every foreachRDD function: capture's must pickle."""
+    ssc = streaming_context(0.2, checkpoint=tmp_path / "ck")
+    totals = (
+        replay(ssc, [["a"], ["a"]])
+        .map(lambda w: (w, 1))
+        .updateStateByKey(lambda new, old: sum(new) + (old or 0))
+    )
+    out = capture(totals, ["word", "total"])
+    run(ssc, batches=2)
+    assert out.frame().values.tolist() == [[1, "a", 1], [2, "a", 2]]
+
+
+def test_file_drop_writes_whole_files_in_time_order(tmp_path):
+    drop = FileDrop(tmp_path / "in")
+    paths = drop.drop_all([["one"], ["two", "three"], []])
+    assert [p.name for p in paths] == ["batch-0001.txt", "batch-0002.txt", "batch-0003.txt"]
+    assert paths[1].read_text() == "two\nthree\n"
+    stamps = [os.stat(p).st_mtime for p in paths]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 3
+    assert not [p for p in (tmp_path / "in").iterdir() if p.name.startswith(".")]
+
+
+def test_batch_table_collects_each_micro_batch_with_its_id(spark, tmp_path):
+    drop = FileDrop(tmp_path / "in")
+    drop.drop_all([["x y"], ["y"], ["y z"]])
+    table = BatchTable()
+    counts = (
+        spark.readStream.option("maxFilesPerTrigger", 1)
+        .text(drop.path)
+        .select(F.explode(F.split("value", " ")).alias("word"))
+        .groupBy("word")
+        .count()
+    )
+    query = (
+        counts.writeStream.outputMode("update")
+        .foreachBatch(table.add)
+        .option("checkpointLocation", str(tmp_path / "ck"))
+        .trigger(availableNow=True)
+        .start()
+    )
+    assert query.awaitTermination(60)
+    assert table.frame().values.tolist() == [
+        [0, "x", 1],
+        [0, "y", 1],
+        [1, "y", 2],
+        [2, "y", 3],
+        [2, "z", 1],
+    ]

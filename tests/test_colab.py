@@ -1,0 +1,42 @@
+"""What the Colab cell decides to install, checked without installing anything."""
+
+from __future__ import annotations
+
+import sys
+
+from streamlab.colab import COLAB_CLONE, JAVA_PACKAGE, in_colab, plan, prepare
+
+
+def test_nothing_happens_outside_colab():
+    assert plan(False, None, None) == []
+    assert plan(False, 8, "3.5.0") == []
+
+
+def test_java_is_installed_only_when_missing_or_too_old():
+    assert any(JAVA_PACKAGE in step for step in plan(True, None, "4.3.0"))
+    assert any(JAVA_PACKAGE in step for step in plan(True, 11, "4.3.0"))
+    assert not any(JAVA_PACKAGE in step for step in plan(True, 17, "4.3.0"))
+    assert not any(JAVA_PACKAGE in step for step in plan(True, 21, "4.3.0"))
+
+
+def test_pyspark_is_installed_only_when_not_the_pinned_version():
+    def installs_pyspark(steps):
+        return any("pyspark==4.3.0" in step for step in steps)
+
+    assert installs_pyspark(plan(True, 17, None))
+    assert installs_pyspark(plan(True, 17, "3.5.1"))
+    assert not installs_pyspark(plan(True, 17, "4.3.0"))
+
+
+def test_the_helpers_are_always_installed_without_touching_colab_packages():
+    last = plan(True, 17, "4.3.0")[-1]
+    assert last[-3:] == ["--no-deps", "-e", COLAB_CLONE]
+    for step in plan(True, None, None):
+        assert not any(p.startswith(("pandas", "numpy", "ipywidgets")) for p in step)
+
+
+def test_prepare_is_a_no_op_here(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    assert not in_colab()
+    assert prepare() is None

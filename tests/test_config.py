@@ -1,0 +1,101 @@
+"""The book's files agree with each other: pins, table of contents, notebooks' first cells."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from streamlab import colab
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(
+    p
+    for d in ("chapters", "labs")
+    for p in (REPO / d).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+
+
+def pyproject_pins() -> list[str]:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
+def test_every_dependency_is_pinned_exactly():
+    for requirement in pyproject_pins():
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", requirement), requirement
+
+
+def test_environment_yml_repeats_pyproject_pins():
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert sorted(pip) == sorted(pyproject_pins())
+    assert "openjdk=17" in conda
+    assert any(d.startswith("python=3.11") for d in conda)
+
+
+def test_pandas_stays_below_3():
+    pandas = next(p for p in pyproject_pins() if p.startswith("pandas=="))
+    assert pandas.split("==")[1].startswith("2.")
+
+
+def toc_files() -> set[str]:
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    files = {toc["root"]}
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.add(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part["chapters"])
+    return files
+
+
+def test_every_page_and_notebook_is_in_the_toc():
+    pages = {
+        str(p.relative_to(REPO).with_suffix(""))
+        for d in ("chapters", "labs")
+        for p in (REPO / d).rglob("*")
+        if p.suffix in {".ipynb", ".md"} and ".ipynb_checkpoints" not in p.parts
+    }
+    assert pages, "no pages found"
+    assert pages <= toc_files(), f"missing from _toc.yml: {sorted(pages - toc_files())}"
+    for entry in toc_files():
+        assert any((REPO / f"{entry}{s}").exists() for s in (".ipynb", ".md")), entry
+
+
+def test_repository_url_is_the_same_everywhere():
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    assert config["repository"]["url"] == colab.REPOSITORY_URL
+    assert config["execute"]["execute_notebooks"] == "off"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_rules(path):
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    first = "".join(code[0]["source"])
+    assert first.startswith("# Google Colab only"), "the first code cell is the Colab cell"
+    assert colab.REPOSITORY_URL in first and colab.COLAB_CLONE in first
+    assert "from streamlab.colab import prepare" in first
+    assert nb["cells"][0]["cell_type"] == "markdown" and "".join(
+        nb["cells"][0]["source"]
+    ).startswith("# "), "a notebook opens with its title"
+    assert any(c.get("outputs") for c in code), "outputs are stored"
+    for cell in code:
+        source = "".join(cell["source"])
+        assert not re.search(r"awaitTermination\(\s*\)", source), "every wait has a timeout"
+        assert cell.get("execution_count") is not None or not source.strip(), "executed"
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"stored error: {out.get('ename')}"
+            text = "".join(out.get("text", ""))
+            assert "WARN" not in text and "log4j" not in text, "JVM noise in a cell"
+        assert "execution" not in cell.get("metadata", {}), "timestamps are not stored"

@@ -1,0 +1,114 @@
+"""Spark lifecycle: one Spark per kernel, new StreamingContexts on demand, plain errors."""
+
+from __future__ import annotations
+
+import pytest
+from pyspark.streaming import StreamingContext
+
+from streamlab import (
+    StreamingSetupError,
+    StreamRunError,
+    capture,
+    get_spark,
+    replay,
+    run,
+    scratch_dir,
+    streaming_context,
+)
+from streamlab.session import master_url
+
+
+def test_get_spark_returns_the_running_session(spark):
+    assert get_spark() is spark
+    assert get_spark().sparkContext is spark.sparkContext
+
+
+def test_small_machine_defaults(spark):
+    conf = spark.sparkContext.getConf()
+    assert conf.get("spark.ui.showConsoleProgress") == "false"
+    assert conf.get("spark.driver.memory") == "512m"
+    assert spark.conf.get("spark.sql.shuffle.partitions") == conf.get("spark.default.parallelism")
+    assert spark.sparkContext.master == "local[*]"
+
+
+def test_spark_master_variable_overrides_the_master(monkeypatch):
+    monkeypatch.setenv("SPARK_MASTER", "spark://127.0.0.1:7077")
+    assert master_url() == "spark://127.0.0.1:7077"
+    monkeypatch.delenv("SPARK_MASTER")
+    assert master_url() == "local[*]"
+
+
+@pytest.mark.parametrize("bad", [0, -1, -0.5, "1", None, True, 0.0005])
+def test_batch_interval_must_be_a_positive_number_of_milliseconds(sc, bad):
+    with pytest.raises(StreamingSetupError) as error:
+        streaming_context(bad)
+    assert "batch interval" in str(error.value)
+
+
+def test_new_streaming_context_stops_the_running_one_but_not_spark(sc):
+    first = streaming_context(0.2)
+    capture(replay(first, [["a"]]), ["line"])
+    first.start()
+    assert StreamingContext.getActive() is not None
+    second = streaming_context(0.2)  # what re-running a notebook cell does
+    assert StreamingContext.getActive() is None
+    assert str(first._jssc.getState().toString()) == "STOPPED"
+    out = capture(replay(second, [["b"]]), ["line"])
+    run(second, batches=1)
+    assert out.frame()["line"].tolist() == ["b"]
+    assert not sc._jsc.sc().isStopped()
+
+
+def test_a_second_active_streaming_context_gets_a_plain_error(sc):
+    first = StreamingContext(sc, 0.2)  # made by hand, as a reader might
+    capture(replay(first, [["a"]]), ["line"])
+    first.start()
+    try:
+        second = StreamingContext(sc, 0.2)
+        capture(replay(second, [["b"]]), ["line"])
+        with pytest.raises(StreamRunError, match="Another StreamingContext is already running"):
+            run(second, batches=1)
+    finally:
+        first.stop(stopSparkContext=False)
+
+
+def test_a_stopped_context_cannot_run_again(sc):
+    ssc = streaming_context(0.2)
+    capture(replay(ssc, [["a"]]), ["line"])
+    run(ssc, batches=1)
+    with pytest.raises(StreamRunError, match="cannot restart a stopped StreamingContext"):
+        run(ssc, batches=1)
+
+
+def test_a_running_context_cannot_be_started_twice(sc):
+    ssc = streaming_context(0.2)
+    capture(replay(ssc, [["a"]]), ["line"])
+    ssc.start()
+    with pytest.raises(StreamRunError, match="already running; a stream is started once"):
+        run(ssc, batches=1)
+
+
+def test_state_without_checkpoint_gets_a_plain_error(sc, tmp_path):
+    earlier = streaming_context(0.2, checkpoint=tmp_path / "earlier")  # leaves a folder on sc
+    capture(replay(earlier, [["a"]]), ["line"])
+    run(earlier, batches=1)
+    ssc = streaming_context(0.2)
+    totals = replay(ssc, [["a"]]).map(lambda w: (w, 1)).updateStateByKey(lambda n, o: sum(n))
+    capture(totals, ["word", "total"])
+    with pytest.raises(StreamRunError, match="needs a checkpoint directory"):
+        run(ssc, batches=1)
+
+
+def test_a_stream_without_output_gets_a_plain_error(sc, tmp_path):
+    ssc = streaming_context(0.2)
+    ssc.textFileStream(str(tmp_path)).map(lambda w: (w, 1))
+    with pytest.raises(StreamRunError, match="no output operation"):
+        run(ssc, batches=1)
+
+
+def test_scratch_dir_is_emptied_on_every_call(spark):
+    first = scratch_dir("reused")
+    (first / "leftover.txt").write_text("x")
+    again = scratch_dir("reused")
+    assert again == first
+    assert list(again.iterdir()) == []
