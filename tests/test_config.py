@@ -83,7 +83,8 @@ def test_notebook_rules(path):
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     first = "".join(code[0]["source"])
-    assert first.startswith("# Google Colab only"), "the first code cell is the Colab cell"
+    assert first.startswith("# Colab only"), "the first code cell is the Colab cell"
+    assert code[0]["metadata"].get("tags") == ["remove-cell"], "the website hides it"
     assert colab.REPOSITORY_URL in first and colab.COLAB_CLONE in first
     assert "from streamlab.colab import prepare" in first
     assert nb["cells"][0]["cell_type"] == "markdown" and "".join(
@@ -99,3 +100,15 @@ def test_notebook_rules(path):
             text = "".join(out.get("text", ""))
             assert "WARN" not in text and "log4j" not in text, "JVM noise in a cell"
         assert "execution" not in cell.get("metadata", {}), "timestamps are not stored"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbval_markers_are_exact_and_explained(path):
+    """nbval only honours a marker alone on its line; the next line says why it is there."""
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        lines = "".join(cell["source"]).splitlines()
+        for number, line in enumerate(lines):
+            if "NBVAL" in line:
+                assert re.fullmatch(r"# NBVAL_(IGNORE_OUTPUT|SKIP|CHECK_OUTPUT)", line), line
+                assert number + 1 < len(lines) and lines[number + 1].startswith("# ("), line
