@@ -1,6 +1,7 @@
 # Spark Streaming, hands-on: every command of the book.
 #   make book   create .venv, install the pinned packages, build the website
 #   make test   everything CI checks (lint, unit tests, notebooks with nbval, strict book build)
+#   make bench  wall time and peak memory of every notebook
 # See README.md.
 
 PYTHON ?= python3
@@ -15,10 +16,10 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test lint unit notebooks build-strict execute serve lab clean
+.PHONY: help setup java book test lint unit notebooks bench build-strict execute serve lab clean
 
 help:
-	@sed -n '1,5p' Makefile
+	@sed -n "1,6p" Makefile
 
 java:
 	@$(PYTHON) streamlab/java.py
@@ -43,11 +44,16 @@ lint: setup
 	$(BIN)/ruff check .
 
 unit: setup
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --ignore=tests/test_notebooks_rerun.py
 
 notebooks: setup
 	$(NBENV) $(BIN)/python -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
 	  --nbval-sanitize-with tools/nbval-sanitize.cfg --nbval-cell-timeout 600
+	$(NBENV) $(BIN)/python -m pytest -q tests/test_notebooks_rerun.py
+
+# Time and peak memory (kernel + JVM + Python workers) of every notebook from a fresh kernel.
+bench: setup
+	$(NBENV) $(BIN)/python tools/bench.py $(or $(NB),$(NOTEBOOKS))
 
 test: java lint unit notebooks build-strict
 	@echo "make test: all checks passed"

@@ -80,3 +80,23 @@ def test_batch_table_collects_each_micro_batch_with_its_id(spark, tmp_path):
         [2, "y", 3],
         [2, "z", 1],
     ]
+
+
+def test_file_drop_feeds_text_file_stream_while_it_runs(sc, tmp_path):
+    """textFileStream only sees files that appear after the start: drop one mid-run."""
+    import threading
+
+    drop = FileDrop(tmp_path / "in")
+    ssc = streaming_context(0.5)
+    lines = ssc.textFileStream(drop.path)
+    out = capture(lines, ["line"])
+    capture(lines.count(), ["lines"])  # an output every batch, so every batch is numbered
+    timer = threading.Timer(1.2, drop.drop, args=(["late one", "late two"],))
+    timer.start()
+    try:
+        run(ssc, batches=6)
+    finally:
+        timer.cancel()
+    got = out.frame()
+    assert sorted(got["line"]) == ["late one", "late two"]
+    assert got["batch"].nunique() == 1 and got["batch"].iloc[0] >= 2
