@@ -35,6 +35,7 @@ class TreeMemory:
         self.peak_rss = 0
         self.peak_pss = 0
         self.pid: int | None = None
+        self.peak_parts: list[tuple[str, int]] = []  # (process, PSS MiB) at the peak
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -55,15 +56,19 @@ class TreeMemory:
             except psutil.Error:
                 continue
             rss = pss = 0
+            parts = []
             for proc in procs:
                 try:
                     info = proc.memory_full_info()
+                    name = " ".join(proc.cmdline()[-2:])[-40:]
                 except psutil.Error:
                     continue
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
+                parts.append((name, getattr(info, "pss", info.rss) >> 20))
             self.peak_rss = max(self.peak_rss, rss)
-            self.peak_pss = max(self.peak_pss, pss)
+            if pss > self.peak_pss:
+                self.peak_pss, self.peak_parts = pss, parts
 
 
 def measure(path: Path, timeout: int = 600) -> dict[str, object]:
@@ -88,6 +93,7 @@ def measure(path: Path, timeout: int = 600) -> dict[str, object]:
         "peak_rss_mib": round(memory.peak_rss / 2**20),
         "peak_pss_mib": round(memory.peak_pss / 2**20),
         "within_1_gib": memory.peak_pss <= GIB,
+        "at_peak": "; ".join(f"{name}: {mib}" for name, mib in memory.peak_parts),
     }
 
 
@@ -108,6 +114,7 @@ def main(args: list[str]) -> int:
     for row in rows:
         print(f"{row['notebook']:<40} {row['wall_s']:>7} {row['peak_rss_mib']:>13} "
               f"{row['peak_pss_mib']:>13}  {'yes' if row['within_1_gib'] else 'NO'}")
+        print(f"    at the peak (PSS MiB): {row['at_peak']}")
     print(f"\nwritten to {out}")
     return 0
 
