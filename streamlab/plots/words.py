@@ -1,7 +1,4 @@
-"""Figures of the book: one idea per figure, labelled axes, white background.
-
-Each function returns a closed matplotlib Figure, so a notebook shows it once, as the cell's value.
-"""
+"""Word-count figures: the top words, and running totals after each batch."""
 
 from __future__ import annotations
 
@@ -11,23 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-STYLE = {
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "savefig.facecolor": "white",
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "font.size": 10,
-}
-
-
-def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, plt.Axes]:
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(width, height), dpi=100)
-    fig.patch.set_facecolor("white")
-    return fig, ax
+from .style import STYLE, finish, new_figure
 
 
 def top_words_bar(
@@ -40,7 +21,7 @@ def top_words_bar(
     """Horizontal bars of the `n` largest counts, largest on top (ties broken by word)."""
     top = counts.sort_values([count, word], ascending=[False, True]).head(n)
     with plt.rc_context(STYLE):
-        fig, ax = _figure(7.0, 0.32 * len(top) + 1.2)
+        fig, ax = new_figure(7.0, 0.32 * len(top) + 1.2)
         ax.barh(top[word][::-1], top[count][::-1], color="#1f77b4")
         for y, value in enumerate(top[count][::-1]):
             ax.text(value, y, f" {value}", va="center", fontsize=9)
@@ -49,9 +30,7 @@ def top_words_bar(
         ax.set_title(title)
         ax.grid(axis="y", visible=False)
         ax.set_xlim(0, top[count].max() * 1.12)
-        fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return finish(fig)
 
 
 def running_totals_lines(
@@ -66,7 +45,7 @@ def running_totals_lines(
     wide = totals[totals[word].isin(words)].pivot(index=batch, columns=word, values=total)
     wide = wide.reindex(columns=list(words)).ffill().fillna(0)
     with plt.rc_context(STYLE):
-        fig, ax = _figure()
+        fig, ax = new_figure()
         for name in words:
             ax.plot(wide.index, wide[name], marker="o", markersize=3, label=name)
         ax.set_xlabel("batch number (one batch per batch interval)")
@@ -74,6 +53,4 @@ def running_totals_lines(
         ax.set_xticks(list(wide.index))
         ax.set_title(title)
         ax.legend(loc="upper left", ncols=2, fontsize=9, frameon=False)
-        fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return finish(fig)

@@ -1,0 +1,151 @@
+"""The window model (streamlab.simulate.windows) against real PySpark, on the same input.
+
+Many (window, slide) pairs share one StreamingContext per batch interval: each pair is its own
+output operation on the same replayed stream, so 60+ combinations need only a few runs.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import pytest
+
+from streamlab import capture, replay, run, streaming_context
+from streamlab.simulate.windows import (
+    WindowSetupError,
+    check_window,
+    count_by_window,
+    window_outputs,
+    windowed_counts,
+)
+
+# Words per batch: uneven, with empty batches and words that come back, so that zero counts
+# (inverse functions) and windows over missing batches are both exercised.
+BATCHES = [["a", "b", "a"], ["b"], [], ["c", "a"], ["a"], [], [], ["b", "b", "d"], ["a"], []]
+N_BATCHES = 12
+
+
+def seconds(batches: int, batch_s: float) -> float:
+    return round(batches * batch_s, 3)
+
+
+# (batch interval, [(window, slide), ...]) in seconds, as multiples of the batch interval:
+# 64 combinations.
+COMBINATIONS = {
+    batch_s: [(seconds(w, batch_s), seconds(s, batch_s)) for w, s in multiples]
+    for batch_s, multiples in {
+        0.2: [(w, s) for w in (1, 2, 3, 4, 5) for s in (1, 2, 3) if s <= w + 1],
+        0.25: [(w, s) for w in (1, 2, 3, 4, 6) for s in (1, 2, 4)],
+        0.3: [(w, s) for w in (2, 3, 5) for s in (1, 2, 3, 5)],
+        0.4: [(w, s) for w in (1, 2, 3, 4) for s in (1, 2, 3, 4)],
+    }.items()
+}
+
+
+
+def test_at_least_fifty_combinations():
+    assert sum(len(pairs) for pairs in COMBINATIONS.values()) >= 50
+
+
+def test_window_outputs_cover_the_right_batches():
+    assert window_outputs(6, 1, 3, 2) == [(2, [1, 2]), (4, [2, 3, 4]), (6, [4, 5, 6])]
+    assert window_outputs(3, 0.5, 0.5) == [(1, [1]), (2, [2]), (3, [3])]
+
+
+@pytest.mark.parametrize(
+    ("batch", "window", "slide", "message"),
+    [
+        (1, 2.5, 1, "window length (2.5 s) must be a multiple of the batch interval (1 s)"),
+        (1, 3, 1.5, "slide interval (1.5 s) must be a multiple of the batch interval (1 s)"),
+        (2, 1, 2, "Try 2 s or 4 s"),
+        (1, 0, 1, "window length must be more than 0 s"),
+        (0, 1, 1, "batch interval must be more than 0 s"),
+    ],
+)
+def test_invalid_windows_get_plain_messages(batch, window, slide, message):
+    with pytest.raises(WindowSetupError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        check_window(batch, window, slide)
+
+
+def as_table(rows):
+    """{batch: {word: count}} from captured (batch, word, count) rows."""
+    table: dict[int, dict[str, int]] = {}
+    for batch, word, count in rows:
+        table.setdefault(batch, {})[word] = count
+    return table
+
+
+def counts_by_batch(output) -> dict[int, dict[str, int]]:
+    """{batch: {word: count}} from a captured stream of words."""
+    table: dict[int, dict[str, int]] = {}
+    for batch, word in output.frame(sort=False).values.tolist():
+        table.setdefault(batch, {})
+        table[batch][word] = table[batch].get(word, 0) + 1
+    return table
+
+
+@pytest.mark.parametrize("batch_s", sorted(COMBINATIONS))
+def test_window_membership_equals_spark(sc, batch_s):
+    """Which batches each window holds: Spark's window() against the model, every combination."""
+    ssc = streaming_context(batch_s)
+    words = replay(ssc, BATCHES).cache()  # each element is one word
+    outputs = {key: capture(words.window(*key), ["word"]) for key in COMBINATIONS[batch_s]}
+    run(ssc, batches=N_BATCHES, timeout=180)
+    for (window_s, slide_s), output in outputs.items():
+        model = windowed_counts(BATCHES, batch_s, window_s, slide_s, N_BATCHES)
+        label = f"batch {batch_s} s, window {window_s:g} s, slide {slide_s:g} s"
+        assert counts_by_batch(output) == {k: v for k, v in model.items() if v}, label
+
+
+def tagged(stream, tag):
+    """Prefix every element with a tag, so several windows can share one output operation."""
+    return stream.map(lambda element: (tag, element))
+
+
+# reduceByKeyAndWindow with and without an inverse function, and countByWindow, on both sides of
+# the "window at least five slides" rule that decides whether PySpark works incrementally.
+REDUCE_CASES = {0.2: [(5, 1), (4, 1), (3, 2), (1, 1)], 0.25: [(5, 1), (2, 2)]}
+
+
+@pytest.mark.parametrize("batch_s", sorted(REDUCE_CASES))
+def test_reduce_by_key_and_window_equals_spark(sc, tmp_path, batch_s):
+    ssc = streaming_context(batch_s, checkpoint=tmp_path / "ck")  # inverse functions need it
+    words = replay(ssc, BATCHES).cache()
+    pairs = words.map(lambda w: (w, 1)).cache()
+    by_slide: dict[float, list] = {}
+    keys = [(seconds(w, batch_s), seconds(s, batch_s)) for w, s in REDUCE_CASES[batch_s]]
+    for window_s, slide_s in keys:
+        streams = {
+            "plain": pairs.reduceByKeyAndWindow(operator.add, None, window_s, slide_s),
+            "inverse": pairs.reduceByKeyAndWindow(operator.add, operator.sub, window_s, slide_s),
+            "filtered": pairs.reduceByKeyAndWindow(
+                operator.add, operator.sub, window_s, slide_s, filterFunc=lambda kv: kv[1] > 0
+            ),
+            "count": words.countByWindow(window_s, slide_s).map(lambda n: ("*", n)),
+        }
+        by_slide.setdefault(slide_s, []).extend(
+            tagged(stream, ((window_s, slide_s), kind)) for kind, stream in streams.items()
+        )
+    # DStreams can only be united when they slide alike: one output operation per slide.
+    outputs = [capture(ssc.union(*streams), ["tag", "pair"]) for streams in by_slide.values()]
+    run(ssc, batches=N_BATCHES, timeout=180)
+
+    got: dict = {}
+    for output in outputs:
+        for batch, (key, kind), (word, count) in output.frame(sort=False).values.tolist():
+            got.setdefault((tuple(key), kind), {}).setdefault(batch, {})[word] = count
+
+    options = {
+        "plain": {},
+        "inverse": {"inverse": True},
+        "filtered": {"inverse": True, "drop_zeros": True},
+    }
+    for window_s, slide_s in keys:
+        label = f"batch {batch_s} s, window {window_s:g} s, slide {slide_s:g} s"
+        for kind, option in options.items():
+            model = windowed_counts(BATCHES, batch_s, window_s, slide_s, N_BATCHES, **option)
+            found = got.get(((window_s, slide_s), kind), {})
+            assert found == {k: v for k, v in model.items() if v}, f"{label} ({kind})"
+        expected_count = count_by_window(BATCHES, batch_s, window_s, slide_s, N_BATCHES)
+        found_count = {k: v["*"] for k, v in got.get(((window_s, slide_s), "count"), {}).items()}
+        assert found_count == expected_count, f"{label} (countByWindow)"
