@@ -59,6 +59,8 @@ class TreeMemory:
             parts = []
             for proc in procs:
                 try:
+                    if _is_spawn_copy(proc):
+                        continue
                     info = proc.memory_full_info()
                     name = " ".join(proc.cmdline()[-2:])[-40:]
                 except psutil.Error:
@@ -69,6 +71,13 @@ class TreeMemory:
             self.peak_rss = max(self.peak_rss, rss)
             if pss > self.peak_pss:
                 self.peak_pss, self.peak_parts = pss, parts
+
+
+def _is_spawn_copy(proc: psutil.Process) -> bool:
+    """A child the JVM has just forked to start a program: it still shares the JVM's memory
+    (vfork), so counting it would count the JVM twice."""
+    parent = proc.parent()
+    return parent is not None and proc.cmdline() == parent.cmdline()
 
 
 def measure(path: Path, timeout: int = 600) -> dict[str, object]:
