@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,3 +80,20 @@ def is_stable(batch_s: float, rate_per_s: float, cost_per_record_s: float,
               overhead_s: float) -> bool:
     """The stability condition: a batch is processed within one batch interval."""
     return overhead_s + rate_per_s * batch_s * cost_per_record_s <= batch_s
+
+
+def random_arrivals(rate_per_s: float, duration_s: float, seed: int = 1) -> list[float]:
+    """Arrival times (s) of a seeded random stream: `rate_per_s` events a second on average.
+
+    The gaps are exponential (a Poisson process), so some batches get more events than others,
+    as with real traffic; the same seed always gives the same times, rounded to the millisecond.
+    """
+    if rate_per_s <= 0:
+        raise ValueError("The input rate must be more than 0 events a second.")
+    rng = random.Random(seed)
+    times: list[float] = []
+    t = rng.expovariate(rate_per_s)
+    while t < duration_s:
+        times.append(round(t, 3))
+        t += rng.expovariate(rate_per_s)
+    return times

@@ -1,0 +1,54 @@
+"""How big the state of a stream gets: number of keys after each batch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .style import PALETTE, STYLE, finish, new_figure
+
+
+def state_size_lines(
+    sizes: Mapping[str, Sequence[int]],
+    input_batches: int | None = None,
+    title: str = "Keys kept in the state after each batch",
+) -> Figure:
+    """One line per setting (label -> keys after batch 1, 2, ...); a shade after the input ends."""
+    with plt.rc_context(STYLE):
+        fig, ax = new_figure(7.0, 3.6)
+        longest = max(len(v) for v in sizes.values())
+        for (label, values), colour in zip(
+            sizes.items(), PALETTE, strict=False
+        ):
+            ax.plot(
+                range(1, len(values) + 1),
+                values,
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=label,
+            )
+        if input_batches is not None and input_batches < longest:
+            ax.axvspan(
+                input_batches + 0.5, longest + 0.5, color="0.92", zorder=0
+            )
+            ax.text(
+                input_batches + 0.7,
+                0.03,
+                "no more input",
+                transform=ax.get_xaxis_transform(),
+                va="bottom",
+                fontsize=9,
+                color="0.3",
+            )
+        ax.set_xlim(0.5, longest + 0.5)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("batch number")
+        ax.set_ylabel("keys in the state")
+        ax.set_title(title)
+        ax.legend(loc="upper left", fontsize=9, frameon=False)
+    return finish(fig)

@@ -1,0 +1,186 @@
+"""Window figures: batches on a time axis, and one bar per window Spark emits, with its counts.
+
+Everything drawn comes from the pure-Python model (`streamlab.simulate.windows`), so a figure
+redraws instantly and raises the model's plain `WindowSetupError` for a setting Spark refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
+
+from ..simulate.windows import check_window, window_outputs, windowed_counts
+from .style import PALETTE, STYLE, finish, new_figure
+
+
+def describe_counts(counts: Mapping[str, int], max_words: int = 3) -> str:
+    """'5 words: spark 3, stream 2' (largest first, ties by word), then keys kept at 0.
+
+    An empty window reads 'empty'; keys an inverse function left at count 0 are listed after
+    'kept at 0:', since Spark still emits them.
+    """
+    if not counts:
+        return "empty"
+    total = sum(counts.values())
+    top = sorted(((w, c) for w, c in counts.items() if c), key=lambda wc: (-wc[1], wc[0]))
+    text = f"{total} word{'' if total == 1 else 's'}"
+    if top:
+        text += ": " + ", ".join(f"{w} {c}" for w, c in top[:max_words])
+        if len(top) > max_words:
+            text += f", +{len(top) - max_words} more"
+    zeros = sorted(w for w, c in counts.items() if c == 0)
+    if zeros:
+        text += "; kept at 0: " + ", ".join(zeros)
+    return text
+
+
+def window_table(
+    batches: Sequence[Sequence[str]],
+    batch_s: float,
+    window_s: float,
+    slide_s: float | None = None,
+    n_batches: int | None = None,
+    inverse: bool = False,
+    drop_zeros: bool = False,
+) -> pd.DataFrame:
+    """One row per window the model says Spark emits: when, which batches, and its counts."""
+    n = len(batches) if n_batches is None else n_batches
+    counts = windowed_counts(batches, batch_s, window_s, slide_s, n, inverse, drop_zeros)
+    rows = []
+    for k, covered in window_outputs(n, batch_s, window_s, slide_s):
+        window = counts[k]
+        rows.append(
+            {
+                "emitted at batch": k,
+                "time (s)": round(k * batch_s, 3),
+                "covers batches": f"{covered[0]}–{covered[-1]}" if len(covered) > 1 else str(k),
+                "words": sum(window.values()),
+                "counts": ", ".join(f"{w} {c}" for w, c in sorted(window.items())) or "(none)",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def window_timeline(
+    batch_s: float,
+    window_s: float,
+    slide_s: float | None = None,
+    batches: Sequence[Sequence[str]] | None = None,
+    n_batches: int | None = None,
+    inverse: bool = False,
+    drop_zeros: bool = False,
+    max_words: int = 3,
+    title: str | None = None,
+) -> Figure:
+    """Batches on a time axis (top row) and a bar per emitted window spanning its batches.
+
+    With `batches` (the words of each batch) every window is labelled with what
+    `reduceByKeyAndWindow` emits there (`inverse`/`drop_zeros` as in the model); without, with
+    the batches it covers. Raises `WindowSetupError` for a window Spark would refuse.
+    """
+    spec = check_window(batch_s, window_s, slide_s)
+    n = n_batches if n_batches is not None else (len(batches) if batches is not None else 8)
+    outputs = window_outputs(n, batch_s, window_s, slide_s)
+    counts = (
+        windowed_counts(batches, batch_s, window_s, slide_s, n, inverse, drop_zeros)
+        if batches is not None
+        else None
+    )
+    end = n * batch_s
+    with plt.rc_context(STYLE):
+        fig, ax = new_figure(9.0, 1.3 + 0.36 * (len(outputs) + 1))
+        # Top row: the batches, one cell per batch interval, with the number of elements.
+        for j in range(1, n + 1):
+            ax.barh(
+                0,
+                batch_s,
+                left=(j - 1) * batch_s,
+                height=0.7,
+                color="#E8E8E8",
+                edgecolor="#555555",
+                linewidth=0.8,
+            )
+            size = None if batches is None else (len(batches[j - 1]) if j <= len(batches) else 0)
+            label = f"{j}" if size is None else f"{j}\n({size})"
+            ax.text(
+                (j - 0.5) * batch_s, 0, label, ha="center", va="center", fontsize=7 if n > 12 else 8
+            )
+        # One row per emitted window: the nominal window (dashed), the batches it covers (solid).
+        for row, (k, covered) in enumerate(outputs, start=1):
+            colour = PALETTE[(row - 1) % 2]
+            stop = k * batch_s
+            nominal = stop - spec.window_batches * batch_s
+            if nominal < 0:  # the window reaches back before the stream started
+                ax.barh(
+                    row,
+                    -nominal,
+                    left=nominal,
+                    height=0.6,
+                    fill=False,
+                    edgecolor=colour,
+                    linestyle="--",
+                    linewidth=0.8,
+                )
+            start = (covered[0] - 1) * batch_s
+            ax.barh(row, stop - start, left=start, height=0.6, color=colour, alpha=0.85)
+            if counts is not None:
+                text = describe_counts(counts[k], max_words)
+            else:
+                text = f"batches {covered[0]}–{covered[-1]}" if len(covered) > 1 else (f"batch {k}")
+            ax.text(
+                1.01,
+                row,
+                text,
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=8,
+                clip_on=False,
+            )
+        ax.set_yticks(
+            range(len(outputs) + 1),
+            ["batches\n(words)" if batches is not None else "batches"]
+            + [f"window @ batch {k}" for k, _ in outputs],
+        )
+        ax.set_ylim(len(outputs) + 0.6, -0.6)
+        ax.set_xlim(min(0.0, -(spec.window_batches - 1) * batch_s) - 0.02 * end, end * 1.02)
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("time since the stream started (s); a window is emitted at its right end")
+        ax.set_ylabel("")
+        ax.legend(
+            handles=[
+                Patch(color=PALETTE[0], alpha=0.85, label="batches the window holds"),
+                Patch(
+                    fill=False,
+                    edgecolor="#555555",
+                    linestyle="--",
+                    label="window before the stream started (no batches)",
+                ),
+            ],
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            # just below the x label, whatever the height of the figure
+            bbox_transform=offset_copy(ax.transAxes, fig, y=-36, units="points"),
+            ncols=2,
+            fontsize=8,
+            frameon=False,
+        )
+        w, s = spec.window_batches, spec.slide_batches
+        ax.set_title(
+            title
+            or (
+                f"Window {window_s:g} s ({_batches(w)}) sliding by {spec.slide_s:g} s"
+                f" ({_batches(s)}), batch interval {batch_s:g} s"
+            ),
+            fontsize=10,
+        )
+    return finish(fig)
+
+
+def _batches(n: int) -> str:
+    return f"{n} batch" if n == 1 else f"{n} batches"
