@@ -69,6 +69,11 @@ def _tracker(ssc: StreamingContext) -> _BatchTracker:
     return tracker
 
 
+def _ms(batch_time: Any) -> int:
+    """A batch time (the datetime Spark hands to foreachRDD and transform) in milliseconds."""
+    return int(batch_time.timestamp() * 1000 + 0.5)
+
+
 @dataclass
 class BatchOutput:
     """What one DStream produced in each batch, filled while the stream runs."""
@@ -78,16 +83,22 @@ class BatchOutput:
     rows: list[tuple[int, tuple]] = field(default_factory=list)
 
     def _add(self, batch_time: Any, rdd: Any) -> None:
-        batch_ms = int(batch_time.timestamp() * 1000 + 0.5)
+        batch_ms = _ms(batch_time)
         for row in rdd.collect():
             values = tuple(row) if isinstance(row, tuple | list) else (row,)
             self.rows.append((batch_ms, values))
 
-    def frame(self, sort: bool = True) -> pd.DataFrame:
-        """A DataFrame with a `batch` column first; sorted by batch, then by every column."""
+    def frame(self, sort: bool = True, batch_times: Sequence[str] = ()) -> pd.DataFrame:
+        """A DataFrame with a `batch` column first; sorted by batch, then by every column.
+
+        Columns named in `batch_times` hold the batch time Spark passed to `transform`
+        (a datetime); they are turned into batch numbers too, counted like `batch`.
+        """
         numbers = self.tracker.batch_numbers()
         data = [(numbers[t], *values) for t, values in self.rows if t in numbers]
         df = pd.DataFrame(data, columns=["batch", *self.columns])
+        for column in batch_times:
+            df[column] = [numbers[_ms(t)] for t in df[column]]
         if sort:
             df = df.sort_values(list(df.columns), kind="stable")
         else:

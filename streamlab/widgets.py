@@ -50,6 +50,7 @@ class Explorer:
         self.controls = controls
         self.output = widgets.Output()
         self.message: str | None = None
+        self.figure: Figure | None = None  # the last figure drawn (None after a refusal)
         for control in controls.values():
             control.observe(self.redraw, names="value")
         self.box = widgets.VBox([widgets.HBox(list(controls.values())), self.output])
@@ -59,19 +60,32 @@ class Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def redraw(self, *_: object) -> None:
-        """Draw the current setting, or say in plain words why Spark would refuse it."""
+        """Draw the current setting, or say in plain words why Spark would refuse it.
+
+        A draw that runs a real Spark job takes seconds: a line says so while it runs.
+        """
         self.output.outputs = ()
+        self.output.append_stdout("Working…\n")
         try:
             fig = self.draw(**self.values())
         except ValueError as error:  # settings Spark would refuse: say why, draw nothing
-            self.message = str(error)
-            self.output.append_stdout(f"Not a valid setting: {error}\n")
+            self._say(str(error), "Not a valid setting")
+            return
+        except RuntimeError as error:  # a valid setting whose run failed (too slow, say)
+            self._say(str(error), "The run failed")
             return
         self.message = None
+        self.figure = fig
         self.output.outputs = (
             {"output_type": "display_data",
              "data": {"image/png": png_base64(fig), "text/plain": repr(fig)}, "metadata": {}},
         )
+
+    def _say(self, message: str, prefix: str) -> None:
+        self.message = message
+        self.figure = None
+        self.output.outputs = ()
+        self.output.append_stdout(f"{prefix}: {message}\n")
 
 
 def explore(draw: Callable[..., Figure], controls: dict[str, widgets.ValueWidget],
@@ -79,7 +93,9 @@ def explore(draw: Callable[..., Figure], controls: dict[str, widgets.ValueWidget
     """Show live controls for `draw`, with a still picture of the default for the website."""
     explorer = Explorer(draw, controls)
     bundle = explorer.box._repr_mimebundle_()
-    bundle["image/png"] = png_base64(draw(**explorer.values()))
+    # The still picture reuses the first drawing: a draw may run a Spark job of several seconds.
+    still = explorer.figure if explorer.figure is not None else draw(**explorer.values())
+    bundle["image/png"] = png_base64(still)
     bundle["text/plain"] = note
     display(bundle, raw=True)
     return explorer

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from streamlab.data import WORDS_DIR, read_word_batches, word_batches, write_word_batches
+from streamlab.data import (
+    WORD_EVENTS_FILE,
+    WORDS_DIR,
+    event_lines_by_second,
+    read_word_batches,
+    read_word_events,
+    word_batches,
+    word_events,
+    words_by_batch,
+    write_word_batches,
+    write_word_events,
+)
 
 
 def test_shipped_word_files_regenerate_byte_for_byte(tmp_path):
@@ -23,3 +34,30 @@ def test_shipped_stream_shape():
     assert len(batches) == 8
     assert all(len(b) == 40 for b in batches)
     assert sum(len(line.split()) for b in batches for line in b) == 2540
+
+
+def test_shipped_word_events_regenerate_byte_for_byte(tmp_path):
+    fresh = write_word_events(tmp_path / WORD_EVENTS_FILE.name)
+    assert fresh.read_bytes() == WORD_EVENTS_FILE.read_bytes()
+
+
+def test_word_events_are_deterministic_and_seed_sensitive():
+    assert word_events(seed=104) == word_events(seed=104)
+    assert word_events(seed=104) != word_events(seed=105)
+
+
+def test_word_events_shape_and_replay_by_arrival():
+    events = read_word_events()
+    assert events == word_events()  # reading the file gives back what was generated
+    assert len(events) == 92
+    assert {e.user for e in events} == {"ana", "ben", "chen", "dara", "eli"}
+    assert sum(e.delay_s >= 1 for e in events) == 17
+    assert all(0 <= e.time_s <= e.arrival_s < 10 for e in events)
+    # Replaying by arrival loses nothing, whatever the batch interval.
+    for batch_s, n in ((1.0, 10), (0.5, 20), (2.0, 5), (1.5, 7)):
+        batches = words_by_batch(events, batch_s)
+        assert len(batches) == n
+        assert sorted(w for b in batches for w in b) == sorted(e.word for e in events)
+    lines = event_lines_by_second(events)
+    assert [len(b) for b in lines] == [len(b) for b in words_by_batch(events, 1.0)]
+    assert lines[0][0] == "2026-01-01 12:00:00.2,dara,spark"

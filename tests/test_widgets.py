@@ -38,3 +38,30 @@ def test_a_refused_setting_shows_the_plain_message_and_no_figure():
     explorer.controls["window"].value = 4
     assert explorer.message is None
     assert "image/png" in explorer.output.outputs[0]["data"]
+
+
+def test_explore_draws_the_default_once_for_both_the_widget_and_the_still_picture():
+    from streamlab.widgets import explore
+
+    calls = []
+
+    def slow_draw(batch, window, slide):  # stands for a draw that runs a Spark job
+        calls.append((batch, window, slide))
+        return draw_window(batch, window, slide)
+
+    explorer = explore(slow_draw, controls())
+    assert calls == [(1, 3, 1)]
+    assert explorer.figure is not None
+
+
+def test_a_failed_run_is_reported_in_plain_words():
+    def failing(batch, window, slide):
+        if window > 3:
+            raise RuntimeError("Only 3 of 10 batches finished in 120 s.")
+        return draw_window(batch, window, slide)
+
+    explorer = Explorer(failing, controls())
+    explorer.controls["window"].value = 4
+    assert explorer.message.startswith("Only 3 of 10")
+    assert explorer.output.outputs[0]["text"].startswith("The run failed:")
+    assert explorer.figure is None

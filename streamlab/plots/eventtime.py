@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -101,4 +104,98 @@ def event_time_chart(
             frameon=False,
         )
         ax.grid(axis="y", visible=False)
+    return finish(fig)
+
+
+FATES = {  # fate of an event -> (marker, face colour, edge colour, legend label)
+    "on time": ("o", PALETTE[0], PALETTE[0], "arrived on time"),
+    "late, counted": ("o", "white", PALETTE[1], "late, still counted"),
+    "late, partly counted": ("D", PALETTE[1], PALETTE[1], "late, dropped from some windows"),
+    "late, dropped": ("X", PALETTE[3], PALETTE[3], "late, dropped (after the watermark)"),
+}
+
+
+def counts_over_event_time(
+    windows: pd.DataFrame,
+    events: pd.DataFrame,
+    words: Sequence[str],
+    window_s: float,
+    final_watermark_s: float | None = None,
+    title: str = "Counts per event-time window, and the events behind them",
+) -> Figure:
+    """Top: each word's count per window, at the window's middle. Bottom: every event.
+
+    `windows` has columns `start`, `end` (s), `word`, `count`; `events` has `time_s`, `word`
+    and `fate` (a key of FATES). Dropped events appear below with no count above them.
+    """
+    with plt.rc_context(STYLE):
+        fig, (top, bottom) = new_figure(
+            9.0, 6.2, rows=2, sharex=True, gridspec_kw={"height_ratios": [3, 2]}
+        )
+        # Every word over every window, 0 where the word is absent, so no line skips a window.
+        spans = windows[["start", "end"]].drop_duplicates().sort_values("start")
+        for i, word in enumerate(words):
+            rows = spans.merge(windows[windows["word"] == word], on=["start", "end"], how="left")
+            middle = (rows["start"] + rows["end"]) / 2
+            top.plot(middle, rows["count"].fillna(0), marker="o", markersize=4, lw=1.5,
+                     color=PALETTE[i % len(PALETTE)], label=word)
+        top.set_ylabel("count in the window (words)")
+        top.set_title(title, fontsize=10)
+        top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+                   title="word", title_fontsize=8)
+        for fate, (marker, face, edge, label) in FATES.items():
+            rows = events[events["fate"] == fate]
+            y = [list(words).index(w) for w in rows["word"]]
+            bottom.scatter(rows["time_s"], y, marker=marker, s=46 if marker != "X" else 70,
+                           facecolors=face, edgecolors=edge, linewidths=1.2, label=label,
+                           zorder=3)
+        bottom.set_yticks(range(len(words)), list(words))
+        bottom.set_ylim(len(words) - 0.5, -0.5)
+        bottom.grid(axis="y", visible=False)
+        bottom.set_ylabel("word")
+        bottom.set_xlabel(
+            f"event time (s after 12:00:00); counts drawn at the middle of their "
+            f"{window_s:g} s window"
+        )
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+                      frameon=False, title="each event", title_fontsize=8)
+        if final_watermark_s is not None:
+            for ax in (top, bottom):
+                ax.axvline(final_watermark_s, color=PALETTE[2], ls="--", lw=1.2)
+            top.annotate(
+                f"watermark at the end: {final_watermark_s:g} s\n"
+                "windows ending later are still open",
+                (final_watermark_s, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(-4, -4), textcoords="offset points", ha="right", va="top",
+                fontsize=8, color=PALETTE[2],
+            )
+    return finish(fig)
+
+
+def processing_vs_event_time(
+    table: pd.DataFrame,
+    title: str = "The same words, windowed by arrival and by event time",
+) -> Figure:
+    """Grouped bars per window: words that happened in it, counted by event time, arrived in it.
+
+    `table` has columns `window` (a label), `happened`, `event time` and `processing time`.
+    """
+    series = [
+        ("happened", "happened in the window (the truth)", "#BBBBBB"),
+        ("event time", "event-time window, with watermark", PALETTE[0]),
+        ("processing time", "processing-time window (DStream, by arrival)", PALETTE[1]),
+    ]
+    x = np.arange(len(table))
+    width = 0.27
+    with plt.rc_context(STYLE):
+        fig, ax = new_figure(9.0, 3.8)
+        for i, (column, label, colour) in enumerate(series):
+            ax.bar(x + (i - 1) * width, table[column], width, label=label, color=colour)
+        ax.set_xticks(x, table["window"], fontsize=8)
+        ax.set_xlabel("window (s): event time for the first two bars, arrival time for the third")
+        ax.set_ylabel("words in the window")
+        ax.set_title(title, fontsize=10)
+        ax.grid(axis="x", visible=False)
+        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3,
+                  bbox_to_anchor=(0.0, -0.2))
     return finish(fig)

@@ -184,3 +184,57 @@ def window_timeline(
 
 def _batches(n: int) -> str:
     return f"{n} batch" if n == 1 else f"{n} batches"
+
+
+def window_heatmap(
+    counts: pd.DataFrame,
+    covered: Mapping[int, Sequence[int]],
+    words: Sequence[str] | None = None,
+    title: str = "Word counts per window",
+    note: str | None = None,
+) -> Figure:
+    """Words (rows) by emitted window (columns), each cell the word's count in that window.
+
+    `counts` has columns `batch` (the batch that emitted the window), `word` and `count`, as
+    captured from `reduceByKeyAndWindow`; `covered` maps each emitting batch to the batches its
+    window holds, which label the columns. A blank cell is a word absent from the window.
+    """
+    order = list(covered)
+    wide = counts.pivot_table(index="word", columns="batch", values="count", aggfunc="sum")
+    wide = wide.reindex(columns=order)
+    if words is None:
+        totals = counts.groupby("word")["count"].sum()
+        words = sorted(totals.index, key=lambda w: (-totals[w], w))
+    wide = wide.reindex(index=list(words))
+    values = wide.to_numpy(dtype=float)
+    top = max(1.0, float(pd.Series(values.ravel()).max(skipna=True) or 1.0))
+    with plt.rc_context(STYLE):
+        fig, ax = new_figure(max(5.5, 0.62 * len(order) + 1.8), 0.42 * len(words) + 1.9)
+        image = ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                value = values[i, j]
+                if value == value:  # not NaN: the word is in the window's result
+                    ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=8,
+                            color="white" if value > 0.6 * top else "black")
+        ax.set_xticks(
+            range(len(order)),
+            [_span(k, covered[k]) for k in order],
+            fontsize=7 if len(order) > 12 else 8,
+        )
+        ax.set_yticks(range(len(words)), list(words))
+        ax.grid(False)
+        ax.set_xlabel("window: emitted at batch k, holding batches a–b"
+                      + (f"  ({note})" if note else ""))
+        ax.set_ylabel("word")
+        ax.set_title(title, fontsize=10)
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        bar.set_label("count in the window (words)")
+    return finish(fig)
+
+
+def _span(k: int, batches: Sequence[int]) -> str:
+    if not batches:
+        return f"{k}\n(none)"
+    low, high = min(batches), max(batches)
+    return f"{k}\n({low}–{high})" if low != high else f"{k}\n({low})"
