@@ -16,7 +16,7 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test lint unit notebooks bench build-strict execute serve lab clean
+.PHONY: help setup java book test lint unit notebooks bench build-strict execute lessons serve lab clean
 
 help:
 	@sed -n "1,6p" Makefile
@@ -61,6 +61,10 @@ test: java lint unit notebooks build-strict
 # Re-run every notebook (or NB=path/to/one.ipynb) and store its outputs, as nbval expects them.
 execute: setup
 	$(NBENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+# Write the cells tagged `export` of each lab to streamlab/lessons/ (tests and spark-submit use them).
+lessons: setup
+	$(BIN)/python tools/export_lab_code.py
 
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"

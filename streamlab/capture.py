@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,9 +81,12 @@ class BatchOutput:
     columns: list[str]
     tracker: _BatchTracker
     rows: list[tuple[int, tuple]] = field(default_factory=list)
+    apply: Callable[[Any], Any] | None = None
 
     def _add(self, batch_time: Any, rdd: Any) -> None:
         batch_ms = _ms(batch_time)
+        if self.apply is not None:
+            rdd = self.apply(rdd)
         for row in rdd.collect():
             values = tuple(row) if isinstance(row, tuple | list) else (row,)
             self.rows.append((batch_ms, values))
@@ -122,12 +125,15 @@ def _collector(key: int) -> Any:
     return collect
 
 
-def capture(dstream: DStream, columns: Sequence[str]) -> BatchOutput:
+def capture(dstream: DStream, columns: Sequence[str],
+            apply: Callable[[Any], Any] | None = None) -> BatchOutput:
     """Collect every batch of `dstream` (an output operation, registered before the start).
 
-    Each element becomes one row; tuples are spread over `columns`.
+    Each element becomes one row; tuples are spread over `columns`. With `apply`, each batch's
+    RDD goes through `apply(rdd)` first, when the batch *runs* (inside `foreachRDD`), whereas
+    `transform` calls its function when Spark *plans* the batch, which can be earlier.
     """
-    output = BatchOutput(columns=list(columns), tracker=_tracker(dstream._ssc))
+    output = BatchOutput(columns=list(columns), tracker=_tracker(dstream._ssc), apply=apply)
     key = len(_OUTPUTS) + 1
     _OUTPUTS[key] = output
     dstream.foreachRDD(_collector(key))

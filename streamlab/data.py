@@ -1,7 +1,7 @@
 """Seeded generators for the book's small data sets, and where the shipped copies live.
 
 The shipped files in `data/` are exactly what these functions write; a test regenerates them and
-compares byte for byte. Regenerate with:  python -m streamlab.data words  (or word-events)
+compares byte for byte. Regenerate with:  python -m streamlab.data words  (or word-events, clicks)
 """
 
 from __future__ import annotations
@@ -231,14 +231,19 @@ def event_lines_by_second(events: list[WordEvent],
 def main(argv: list[str] | None = None) -> None:
     """Regenerate a data set of the book into `data/`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", choices=["words", "word-events"])
+    parser.add_argument("dataset", choices=["words", "word-events", "clicks"])
     parser.add_argument("--out", type=Path, default=None, help="folder to write into")
     args = parser.parse_args(argv)
     if args.dataset == "words":
         for path in write_word_batches(args.out or WORDS_DIR):
             print(path)
-    else:
+    elif args.dataset == "word-events":
         print(write_word_events(args.out / WORD_EVENTS_FILE.name if args.out else WORD_EVENTS_FILE))
+    else:
+        from .clicklog import CLICKS_DIR, write_click_batches
+
+        for path in write_click_batches(args.out or CLICKS_DIR):
+            print(path)
 
 
 if __name__ == "__main__":

@@ -112,3 +112,23 @@ def test_nbval_markers_are_exact_and_explained(path):
             if "NBVAL" in line:
                 assert re.fullmatch(r"# NBVAL_(IGNORE_OUTPUT|SKIP|CHECK_OUTPUT)", line), line
                 assert number + 1 < len(lines) and lines[number + 1].startswith("# ("), line
+
+
+def test_exported_lab_code_matches_its_notebook():
+    """streamlab/lessons/<module>.py is exactly the notebook's cells tagged `export`."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tools"))
+    from export_lab_code import LESSONS, exported_source, lab_notebooks
+
+    exported = {}
+    for path in lab_notebooks():
+        result = exported_source(path)
+        if result is not None:
+            exported[result[0]] = result[1]
+    assert exported, "no lab exports its code"
+    for module, text in exported.items():
+        on_disk = (LESSONS / f"{module}.py").read_text(encoding="utf-8")
+        assert on_disk == text, f"streamlab/lessons/{module}.py is stale: run `make lessons`"
+    modules = {p.stem for p in LESSONS.glob("*.py")} - {"__init__"}
+    assert modules == set(exported)
