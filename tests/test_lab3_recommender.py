@@ -182,3 +182,14 @@ def test_auc_counts_ties_as_half():
     assert auc([1, 1, 0, 0], [0.1, 0.2, 0.8, 0.9]) == 0.0
     assert auc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.5
     assert auc([0, 0], [0.1, 0.2]) != auc([0, 0], [0.1, 0.2])  # NaN: one class only
+
+
+def test_the_lab_and_the_generator_agree_on_the_ad_catalogue():
+    """The lab states its own categories and on-topic sections; they must be the log's."""
+    from streamlab import clicklog
+    from streamlab.lessons import recommender
+
+    assert recommender.CATEGORIES == clicklog.CATEGORIES
+    assert recommender.SECTIONS == clicklog.SECTIONS
+    assert recommender.ACTIONS == clicklog.ACTIONS
+    assert recommender.N_FIELDS == len(clicklog.FIELDS)
