@@ -23,6 +23,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from .data import read_batch_files, write_batch_files
+
 CLICKS_DIR = Path(__file__).resolve().parent.parent / "data" / "clicks"
 
 CATEGORIES = ["sports", "tech", "travel", "food", "fashion", "finance", "games", "music"]
@@ -203,17 +205,9 @@ def click_batches(seed: int = 11, batches: int = BATCHES,
 
 def write_click_batches(folder: Path = CLICKS_DIR, **kwargs: int) -> list[Path]:
     """Write batch-01.log ... one file per batch and return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for number, lines in enumerate(click_batches(**kwargs), start=1):
-        path = folder / f"batch-{number:02d}.log"
-        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_batch_files(folder, click_batches(**kwargs), ".log")
 
 
 def read_click_batches(folder: Path = CLICKS_DIR) -> list[list[str]]:
     """The shipped log: one list of lines per batch file, in batch order."""
-    return [
-        p.read_text(encoding="utf-8").split("\n")[:-1] for p in sorted(folder.glob("batch-*.log"))
-    ]
+    return read_batch_files(folder, ".log")

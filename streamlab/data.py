@@ -75,20 +75,33 @@ def word_batches(batches: int = 8, lines_per_batch: int = 40, seed: int = 7) -> 
     return result
 
 
-def write_word_batches(folder: Path = WORDS_DIR, **kwargs: int) -> list[Path]:
-    """Write one file per batch (batch-01.txt, ...) and return their paths."""
+def write_batch_files(folder: Path, batches: list[list[str]], suffix: str) -> list[Path]:
+    """Write one file per batch (batch-01<suffix>, ...), a newline after every line."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for number, lines in enumerate(word_batches(**kwargs), start=1):
-        path = folder / f"batch-{number:02d}.txt"
+    for number, lines in enumerate(batches, start=1):
+        path = folder / f"batch-{number:02d}{suffix}"
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         paths.append(path)
     return paths
 
 
+def read_batch_files(folder: Path, suffix: str) -> list[list[str]]:
+    """One list of lines per batch file, in batch order; empty and blank lines are kept."""
+    return [
+        p.read_text(encoding="utf-8").split("\n")[:-1]
+        for p in sorted(folder.glob(f"batch-*{suffix}"))
+    ]
+
+
+def write_word_batches(folder: Path = WORDS_DIR, **kwargs: int) -> list[Path]:
+    """Write one file per batch (batch-01.txt, ...) and return their paths."""
+    return write_batch_files(folder, word_batches(**kwargs), ".txt")
+
+
 def read_word_batches(folder: Path = WORDS_DIR) -> list[list[str]]:
     """The shipped word stream: one list of lines per batch file, in batch order."""
-    return [p.read_text(encoding="utf-8").splitlines() for p in sorted(folder.glob("batch-*.txt"))]
+    return read_batch_files(folder, ".txt")
 
 
 # Lab 2: the article's words as events, each with its own event time, a user, and the moment it

@@ -103,13 +103,20 @@ def impressions(spark):
     return prepare(parsed.where("reason IS NULL").drop("line", "reason")).cache()
 
 
-def test_click_models_beat_popularity_by_the_margin_the_lab_states(impressions):
+@pytest.fixture(scope="module")
+def history_until_3(impressions):
+    """The lab's training table (batches 0-3) and the history after batch 3, built once."""
     train, history = training_table(impressions, [0, 1, 2, 3])
+    return train.cache(), history.cache()
+
+
+def test_click_models_beat_popularity_by_the_margin_the_lab_states(impressions, history_until_3):
+    train, history = history_until_3
     later = [impressions.where(f"batch_id = {b}") for b in (4, 5)]
     test = with_features(later[0], history).unionByName(
         with_features(later[1], add_history(history, history_of(later[0])))
     )
-    train, test = train.cache(), test.cache()
+    test = test.cache()
     popularity = train.groupBy("ad_id").agg(F.avg("clicked").alias("score"))
     baseline = test.join(popularity, "ad_id", "left").fillna(0, ["score"])
 
@@ -128,9 +135,9 @@ def test_click_models_beat_popularity_by_the_margin_the_lab_states(impressions):
         assert model_precision >= pop_precision + 0.25
 
 
-def test_a_replayed_batch_overwrites_its_recommendations(spark, impressions, tmp_path):
+def test_a_replayed_batch_overwrites_its_recommendations(spark, history_until_3, tmp_path):
     root = tmp_path / "lab3"
-    train, history = training_table(impressions, [0, 1, 2, 3])
+    train, history = history_until_3
     model = click_pipeline(LogisticRegression(labelCol="clicked", maxIter=20)).fit(train)
     history.write.parquet(str(root / "history/batch_id=3"))
     train.drop("batch_id").write.parquet(str(root / "training/batch_id=3"))
