@@ -25,8 +25,13 @@ def pyproject_pins() -> list[str]:
     return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
 
 
+def pyproject_extras() -> list[str]:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    return [r for group in extras.get("optional-dependencies", {}).values() for r in group]
+
+
 def test_every_dependency_is_pinned_exactly():
-    for requirement in pyproject_pins():
+    for requirement in pyproject_pins() + pyproject_extras():
         assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", requirement), requirement
 
 
@@ -100,6 +105,19 @@ def test_notebook_rules(path):
             text = "".join(out.get("text", ""))
             assert "WARN" not in text and "log4j" not in text, "JVM noise in a cell"
         assert "execution" not in cell.get("metadata", {}), "timestamps are not stored"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_widget_stills_carry_alt_text_and_the_live_note(path):
+    """On the website a widget is a still picture: it says what it shows and how to go live."""
+    from streamlab.widgets import LIVE_NOTE
+
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "explore(" in "".join(cell["source"]):
+            mystnb = cell["metadata"].get("mystnb", {})
+            assert len(mystnb.get("image", {}).get("alt", "")) > 20, "the still needs alt text"
+            assert mystnb.get("figure", {}).get("caption") == LIVE_NOTE, "caption: LIVE_NOTE"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

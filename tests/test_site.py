@@ -1,0 +1,361 @@
+"""The built website in a real browser (headless Chromium driven by Playwright).
+
+Every page of the table of contents is opened from a server on 127.0.0.1 with every request to
+another host blocked (workshop Wi-Fi fails), and what a reader meets is checked: a title, figures
+that load with alt text and a white background, maths typeset, no console errors, no broken
+internal link or anchor, previous/next in reading order, launch buttons, widget stills with
+their note, solutions hidden until opened, and search.
+
+Needs the built site (`make build-strict`), Debian's `chromium` and the `playwright` package;
+`make site-test` installs Chromium where it can and runs this file.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import nbformat
+import pytest
+import yaml
+
+from streamlab.widgets import LIVE_NOTE
+
+REPO = Path(__file__).resolve().parent.parent
+SITE = REPO / "_build" / "html"
+SCREENSHOTS = REPO / "_build" / "screenshots"
+CHROMIUM = os.environ.get("STREAMLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# Pages a reader is shown as screenshots in the notes of a change (looked at, not asserted).
+SCREENSHOT_PAGES = ("intro", "labs/02-sliding-windows", "chapters/instructor-guide")
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="the browser tests need Playwright: `make setup` installs it (pip install -e .[browser])",
+)
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        f"the browser tests need Chromium at {CHROMIUM}: `make site-test` installs Debian's "
+        "`chromium` package where it can (as root); set STREAMLAB_CHROMIUM to use another one",
+        allow_module_level=True,
+    )
+
+
+def reading_order() -> list[str]:
+    """Every page of _toc.yml, in the order the book is read."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            pages.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    return pages
+
+
+PAGES = reading_order()
+NOTEBOOK_PAGES = [p for p in PAGES if (REPO / f"{p}.ipynb").exists()]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test output is for failures, not for every request
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    if not (SITE / "intro.html").exists():
+        pytest.fail(f"no built site in {SITE}: run `make build-strict` first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Visit:
+    """What one page did while it loaded: requests refused, errors, and what it shows."""
+
+    def __init__(self):
+        self.external: list[str] = []
+        self.console_errors: list[str] = []
+        self.failed: list[str] = []
+        self.info: dict = {}
+
+
+def open_context(browser, site_url, dark: bool = False):
+    """A browser context that lets only the local site through (offline, as in a workshop)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if dark:
+        context.add_init_script(
+            "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+        )
+    return context
+
+
+PAGE_FACTS_JS = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const article = document.querySelector('article.bd-article') || document.body;
+  const images = [...article.querySelectorAll('img')].map(img => {
+    let corners = null;
+    if (img.complete && img.naturalWidth > 0) {
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const w = img.naturalWidth, h = img.naturalHeight;
+      corners = [[1, 1], [w - 2, 1], [1, h - 2], [w - 2, h - 2]].map(
+        ([x, y]) => [...g.getImageData(x, y, 1, 1).data]);
+    }
+    const style = getComputedStyle(img);
+    return {src: img.getAttribute('src'), alt: img.getAttribute('alt') || '',
+            complete: img.complete, width: img.naturalWidth, height: img.naturalHeight,
+            shownWidth: img.getBoundingClientRect().width, corners,
+            filter: style.filter};
+  });
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  const prev = document.querySelector('a.left-prev');
+  const next = document.querySelector('a.right-next');
+  const solutions = [...document.querySelectorAll('.tag_solution details')].map(d => ({
+    open: d.open,
+    // checkVisibility: a closed <details> keeps its content laid out but not shown.
+    codeVisible: [...d.querySelectorAll('pre')].some(p => p.checkVisibility()),
+  }));
+  const captions = [...article.querySelectorAll('figure')].map(f => ({
+    caption: (f.querySelector('figcaption .caption-text') || {}).textContent || '',
+    imageLoaded: [...f.querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 0),
+  }));
+  return {
+    title: document.title,
+    heading: (article.querySelector('h1') || {}).textContent || '',
+    textLength: article.innerText.length,
+    images, links, ids, captions, solutions,
+    prev: prev ? prev.href : null, next: next ? next.href : null,
+    mathSource: article.querySelectorAll('.math').length,
+    mathTypeset: article.querySelectorAll('mjx-container').length,
+    theme: document.documentElement.dataset.theme,
+  };
+}
+"""
+
+
+def visit(context, url: str) -> Visit:
+    result = Visit()
+    site_host = urlparse(url).netloc
+
+    def route(route_):
+        if urlparse(route_.request.url).netloc == site_host:
+            route_.continue_()
+        else:
+            result.external.append(route_.request.url)
+            route_.abort()
+
+    page = context.new_page()
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and result.console_errors.append(m.text))
+    page.on("pageerror", lambda e: result.console_errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}"),
+    )
+    page.on("requestfailed", lambda r: r.url.startswith(url.split("/")[0]) and (
+        urlparse(r.url).netloc == site_host and result.failed.append(f"failed {r.url}")))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    result.info = page.evaluate(PAGE_FACTS_JS)
+    result.page = page
+    return result
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site_url):
+    """Every page of the book, opened once (light theme)."""
+    context = open_context(browser, site_url)
+    seen = {}
+    try:
+        for name in PAGES:
+            seen[name] = visit(context, f"{site_url}{name}.html")
+            if name in SCREENSHOT_PAGES:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                seen[name].page.screenshot(
+                    path=str(SCREENSHOTS / f"{name.replace('/', '--')}.png"), full_page=False
+                )
+            seen[name].page.close()
+        yield seen
+    finally:
+        context.close()
+
+
+def test_every_page_loads_with_a_title_and_text(visits):
+    for name, v in visits.items():
+        assert v.info["heading"].strip(), f"{name}: no heading"
+        assert v.info["title"].strip() and "Spark Streaming, hands-on" in v.info["title"], name
+        assert v.info["textLength"] > 300, f"{name}: almost no text"
+
+
+def test_no_page_needs_the_internet(visits):
+    external = {name: v.external for name, v in visits.items() if v.external}
+    assert not external, f"requests to other hosts (refused offline): {external}"
+
+
+def test_no_console_errors_and_no_missing_files(visits):
+    problems = {
+        name: v.console_errors + v.failed
+        for name, v in visits.items()
+        if v.console_errors or v.failed
+    }
+    assert not problems, problems
+
+
+def test_figures_load_have_alt_text_and_a_white_background(visits):
+    count = 0
+    for name, v in visits.items():
+        for image in v.info["images"]:
+            where = f"{name}: {image['src'][:60]}"
+            assert image["complete"] and image["width"] > 0 and image["height"] > 0, where
+            assert image["shownWidth"] > 0, f"{where} is not shown"
+            assert len(image["alt"].strip()) >= 10, f"{where} has no real alt text"
+            if image["src"].endswith(".png") and "_images/" in image["src"]:
+                count += 1
+                for r, g, b, a in image["corners"]:
+                    # Opaque white: the figure stays readable on the theme's dark background.
+                    assert a == 255 and min(r, g, b) >= 245, f"{where} corner {(r, g, b, a)}"
+    assert count >= 30, f"only {count} figures found on the whole site"
+
+
+def test_maths_is_typeset_offline(visits):
+    pages_with_maths = [n for n, v in visits.items() if v.info["mathSource"]]
+    assert pages_with_maths, "no page has maths any more: drop this test or the MathJax copy"
+    for name in pages_with_maths:
+        info = visits[name].info
+        assert info["mathTypeset"] >= info["mathSource"], f"{name}: maths left as TeX source"
+
+
+def test_internal_links_and_anchors_resolve(visits, site_url):
+    ids = {f"{site_url}{name}.html": set(v.info["ids"]) for name, v in visits.items()}
+    broken = []
+    for name, v in visits.items():
+        for link in v.info["links"]:
+            if not link.startswith(site_url):
+                continue
+            target, fragment = urldefrag(link)
+            path = SITE / urlparse(target).path.lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{name} -> {link} (no such file)")
+            elif fragment and target in ids and fragment not in ids[target]:
+                broken.append(f"{name} -> {link} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_previous_and_next_follow_the_reading_order(visits, site_url):
+    urls = [f"{site_url}{name}.html" for name in PAGES]
+    for i, name in enumerate(PAGES):
+        info = visits[name].info
+        expected_next = urls[i + 1] if i + 1 < len(urls) else None
+        expected_prev = urls[i - 1] if i > 0 else None
+        assert info["next"] == expected_next, f"{name}: next is {info['next']}"
+        assert info["prev"] == expected_prev, f"{name}: previous is {info['prev']}"
+
+
+def test_every_notebook_page_has_binder_and_colab_buttons(visits):
+    repo = yaml.safe_load((REPO / "_config.yml").read_text())["repository"]["url"]
+    slug = repo.removeprefix("https://github.com/")
+    for name in NOTEBOOK_PAGES:
+        links = visits[name].info["links"]
+        binder = f"https://mybinder.org/v2/gh/{slug}/main?urlpath=lab/tree/{name}.ipynb"
+        colab = f"https://colab.research.google.com/github/{slug}/blob/main/{name}.ipynb"
+        assert binder in links, f"{name}: no Binder button to {binder}"
+        assert colab in links, f"{name}: no Colab button to {colab}"
+
+
+def test_widgets_show_a_still_figure_and_how_to_run_them_live(visits):
+    for name in NOTEBOOK_PAGES:
+        nb = nbformat.read(REPO / f"{name}.ipynb", as_version=4)
+        widgets = sum(c.cell_type == "code" and "explore(" in c.source for c in nb.cells)
+        stills = [
+            c for c in visits[name].info["captions"] if c["caption"].strip() == LIVE_NOTE
+        ]
+        assert len(stills) == widgets, f"{name}: {widgets} widgets, {len(stills)} noted stills"
+        assert all(c["imageLoaded"] for c in stills), f"{name}: a widget still did not load"
+
+
+def test_solutions_are_hidden_until_opened(browser, site_url, visits):
+    pages = [n for n in PAGES if n.startswith("labs/")]
+    for name in pages:
+        solutions = visits[name].info["solutions"]
+        assert len(solutions) >= 3, f"{name}: fewer than three exercises with solutions"
+        assert not any(s["open"] or s["codeVisible"] for s in solutions), name
+    context = open_context(browser, site_url)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}{pages[0]}.html")
+        first = page.locator(".tag_solution details").first
+        shown = "d => d.open && d.querySelector('pre').checkVisibility()"
+        assert not first.evaluate(shown), "a solution is shown before the reader opens it"
+        first.locator("summary").click()
+        page.wait_for_function(
+            f"() => ({shown})(document.querySelector('.tag_solution details'))", timeout=5000
+        )
+    finally:
+        context.close()
+
+
+def test_search_finds_the_watermark_chapter(browser, site_url):
+    context = open_context(browser, site_url)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}search.html?q=watermark")
+        results = page.locator("#search-results ul.search li a")
+        results.first.wait_for(timeout=15000)
+        hrefs = results.evaluate_all("links => links.map(a => a.href)")
+        assert any("07-event-time" in h for h in hrefs), hrefs
+    finally:
+        context.close()
+
+
+def test_figures_stay_readable_in_dark_mode(browser, site_url):
+    context = open_context(browser, site_url, dark=True)
+    try:
+        result = visit(context, f"{site_url}labs/02-sliding-windows.html")
+        assert result.info["theme"] == "dark", "the theme did not switch to dark mode"
+        assert not result.console_errors, result.console_errors
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        figure = result.page.locator("article img[src*='_images/']").first
+        figure.scroll_into_view_if_needed()
+        result.page.screenshot(path=str(SCREENSHOTS / "labs--02-sliding-windows-dark.png"))
+        for image in result.info["images"]:
+            assert "invert" not in image["filter"], f"the theme inverts {image['src']}"
+            if image["corners"] and "_images/" in image["src"]:
+                assert all(a == 255 and min(r, g, b) >= 245 for r, g, b, a in image["corners"])
+    finally:
+        context.close()
