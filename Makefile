@@ -1,7 +1,8 @@
 # Spark Streaming, hands-on: every command of the book.
 #   make book   create .venv, install the pinned packages, build the website
-#   make test   everything CI checks (lint, unit tests, notebooks with nbval, strict book build)
-#   make bench  wall time and peak memory of every notebook
+#   make test   everything CI checks (lint, unit tests, notebooks with nbval, strict book build,
+#               the website in a browser)
+#   make bench  time, floor and peak memory of every notebook; word-count throughput
 # See README.md.
 
 PYTHON ?= python3
@@ -16,10 +17,10 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test lint unit notebooks bench build-strict execute lessons serve lab clean
+.PHONY: help setup java book test lint unit notebooks site-test bench bench-throughput build-strict execute lessons serve lab clean
 
 help:
-	@sed -n "1,6p" Makefile
+	@sed -n "1,7p" Makefile
 
 java:
 	@$(PYTHON) streamlab/java.py
@@ -28,7 +29,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) streamlab/java.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -44,18 +45,32 @@ lint: setup
 	$(BIN)/ruff check .
 
 unit: setup
-	$(BIN)/python -m pytest -q tests --ignore=tests/test_notebooks_rerun.py
+	$(BIN)/python -m pytest -q tests --ignore=tests/test_notebooks_rerun.py --ignore=tests/test_site.py
 
 notebooks: setup
 	$(NBENV) $(BIN)/python -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
 	  --nbval-sanitize-with tools/nbval-sanitize.cfg --nbval-cell-timeout 600
 	$(NBENV) $(BIN)/python -m pytest -q tests/test_notebooks_rerun.py
 
-# Time and peak memory (kernel + JVM + Python workers) of every notebook from a fresh kernel.
+# Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
+# workers) of every notebook from a fresh kernel, then the word-count throughput; the results
+# and figures land in bench/results/, which chapters/appendix/performance.md shows.
+# NB=path/to/one.ipynb measures only that notebook (and skips the throughput).
 bench: setup
 	$(NBENV) $(BIN)/python tools/bench.py $(or $(NB),$(NOTEBOOKS))
+	$(if $(NB),,$(BIN)/python tools/bench_throughput.py)
 
-test: java lint unit notebooks build-strict
+# The largest input rate a DStream word count sustains at several batch intervals (~2-3 min).
+bench-throughput: setup
+	$(BIN)/python tools/bench_throughput.py
+
+# The built website in headless Chromium, offline (tests/test_site.py); installs Debian's
+# chromium first where it can (as root), else the tests skip and say why.
+site-test: build-strict
+	@bash tools/ensure_chromium.sh
+	$(BIN)/python -m pytest -q tests/test_site.py
+
+test: java lint unit notebooks build-strict site-test
 	@echo "make test: all checks passed"
 
 # Re-run every notebook (or NB=path/to/one.ipynb) and store its outputs, as nbval expects them.

@@ -16,6 +16,8 @@ import pandas as pd
 from pyspark.streaming import DStream, StreamingContext
 from pyspark.streaming.listener import StreamingListener
 
+from . import benchlog
+
 
 class StreamRunError(RuntimeError):
     """A stream could not be started or did not finish; the message says what to do."""
@@ -210,6 +212,7 @@ def run(ssc: StreamingContext, batches: int, timeout: float = 120.0) -> pd.DataF
                     "Each batch takes longer than the batch interval allows: raise the interval, "
                     "shrink the input, or give the run a longer timeout."
                 )
+        benchlog.record_batches(ssc, batches)  # only under `make bench`: the time asked for
     finally:
         ssc.stop(stopSparkContext=False, stopGraceFully=False)
     return batch_timings(ssc)

@@ -38,7 +38,7 @@ SCREENSHOT_PAGES = ("intro", "labs/02-sliding-windows", "chapters/instructor-gui
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api",
-    reason="the browser tests need Playwright: `make setup` installs it (pip install -e .[browser])",
+    reason="the browser tests need Playwright: `make setup` installs it (-e .[browser])",
 )
 if not Path(CHROMIUM).exists():
     pytest.skip(

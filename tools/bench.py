@@ -1,8 +1,14 @@
 """Benchmark of the book: run every notebook from a fresh kernel and measure it.
 
-For each notebook: wall time of the whole run, and the peak resident memory of the kernel plus
-everything it started (Spark's JVM, Python workers), sampled every 50 ms. Prints a table and
-writes it to bench/results/notebooks.csv. The notebooks on disk are not modified.
+For each notebook: the wall time of the whole run; its floor, the least time the run could take
+(Spark's start plus the waiting the notebook asks for, logged by streamlab.benchlog while it
+runs); their ratio; and the peak memory of the kernel plus everything it started (Spark's JVM,
+Python workers), sampled every 50 ms. Prints a table and writes, in bench/results/:
+notebooks.csv (the table; notebooks-page.csv has it with the page's headers), notebooks.json
+(with what waited and what held memory at the peak), targets.csv (which notebooks miss the
+book's targets), notebooks-time.png, notebooks-memory.png, machine.json and machine.csv.
+Notebooks on disk are not modified. Naming notebooks updates only their rows; the others keep
+their last results.
 
 Usage: python tools/bench.py [chapters labs | path.ipynb ...]
 """
@@ -10,21 +16,74 @@ Usage: python tools/bench.py [chapters labs | path.ipynb ...]
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
+import os
 import platform
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import psutil
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(REPO))
 from execute_notebooks import notebooks  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent.parent / "bench" / "results"
+from streamlab import benchlog  # noqa: E402
+
+RESULTS = REPO / "bench" / "results"
 GIB = 2**30
+MIB = 2**20
+MEMORY_TARGET_MIB = 1024  # every notebook within 1 GiB (kernel + JVM + Python workers)
+TIME_TARGET_RATIO = 1.5  # wall time at most 1.5 x the floor
+COLUMNS = [
+    "notebook",
+    "wall_s",
+    "spark_start_s",
+    "waits_s",
+    "floor_s",
+    "ratio",
+    "within_1_5x_floor",
+    "peak_pss_mib",
+    "peak_rss_mib",
+    "within_1gib",
+]
+
+# The same table with short headers, for the book's performance page.
+PAGE_HEADERS = {
+    "notebook": "notebook",
+    "wall_s": "wall (s)",
+    "spark_start_s": "Spark start (s)",
+    "waits_s": "waits (s)",
+    "floor_s": "floor (s)",
+    "ratio": "wall ÷ floor",
+    "within_1_5x_floor": "≤ 1.5 × floor",
+    "peak_pss_mib": "peak PSS (MiB)",
+    "peak_rss_mib": "peak RSS (MiB)",
+    "within_1gib": "≤ 1 GiB",
+}
+
+# Run in each kernel before the notebook's first cell: log the waits cells make themselves.
+PREAMBLE = "import streamlab.benchlog as _bench_log\n_bench_log.install()\ndel _bench_log"
+
+# Time to a ready SparkSession with the book's settings, in a fresh Python process.
+SPARK_START = """
+import time
+start = time.perf_counter()
+from streamlab import get_spark, stop_spark
+get_spark()
+print(time.perf_counter() - start)
+stop_spark()
+"""
 
 
 class TreeMemory:
@@ -34,6 +93,7 @@ class TreeMemory:
         self.interval = interval
         self.peak_rss = 0
         self.peak_pss = 0
+        self.saw_jvm = False
         self.pid: int | None = None
         self.peak_parts: list[tuple[str, int]] = []  # (process, PSS MiB) at the peak
         self._stop = threading.Event()
@@ -63,6 +123,7 @@ class TreeMemory:
                         continue
                     info = proc.memory_full_info()
                     name = " ".join(proc.cmdline()[-2:])[-40:]
+                    self.saw_jvm = self.saw_jvm or proc.name() == "java"
                 except psutil.Error:
                     continue
                 rss += info.rss
@@ -80,51 +141,312 @@ def _is_spawn_copy(proc: psutil.Process) -> bool:
     return parent is not None and proc.cmdline() == parent.cmdline()
 
 
-def measure(path: Path, timeout: int = 600) -> dict[str, object]:
-    """Run one notebook in a fresh kernel; return wall time and peak memory."""
+def measure_spark_start(runs: int = 3) -> float:
+    """The fastest of `runs` starts of a SparkSession (imports included) in a fresh process."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-spark-start-") as scratch:
+            env = {**os.environ, "STREAMLAB_SCRATCH": scratch}
+            done = subprocess.run(
+                [sys.executable, "-c", SPARK_START], env=env, cwd=REPO, check=True,
+                capture_output=True, text=True, timeout=300,
+            )
+        times.append(float(done.stdout.split()[-1]))
+    return min(times)
+
+
+def measure(path: Path, timeout: int = 600) -> dict[str, Any]:
+    """Run one notebook in a fresh kernel; return wall time, waits logged and peak memory."""
     nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PREAMBLE))
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     memory = TreeMemory()
-    memory.start()
-    start = time.perf_counter()
-    with client.setup_kernel():
-        memory.pid = client.km.provisioner.process.pid
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
-    wall = time.perf_counter() - start
-    memory.stop()
+    with tempfile.TemporaryDirectory(prefix="bench-waits-") as folder:
+        log = Path(folder) / "waits.jsonl"
+        os.environ[benchlog.ENV] = str(log)  # the kernel inherits it
+        try:
+            memory.start()
+            start = time.perf_counter()
+            with client.setup_kernel():
+                memory.pid = client.km.provisioner.process.pid
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)
+            wall = time.perf_counter() - start
+            memory.stop()
+        finally:
+            del os.environ[benchlog.ENV]
+        waits = benchlog.read(log)
     return {
-        "notebook": str(path),
-        "wall_s": round(wall, 1),
-        "peak_rss_mib": round(memory.peak_rss / 2**20),
-        "peak_pss_mib": round(memory.peak_pss / 2**20),
-        "within_1_gib": memory.peak_pss <= GIB,
-        "at_peak": "; ".join(f"{name}: {mib}" for name, mib in memory.peak_parts),
+        "notebook": notebook_name(path),
+        "wall_s": wall,
+        "waits": waits,
+        "started_spark": memory.saw_jvm,
+        "peak_rss_mib": memory.peak_rss / MIB,
+        "peak_pss_mib": memory.peak_pss / MIB,
+        "at_peak": [{"process": name, "pss_mib": mib} for name, mib in memory.peak_parts],
     }
 
 
-def main(args: list[str]) -> int:
-    rows = []
-    for path in notebooks(args or ["chapters", "labs"]):
-        print(f"running {path} ...", flush=True)
-        rows.append(measure(path))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "notebooks.csv"
-    with out.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+def floor_s(spark_start_s: float, waits: Iterable[dict[str, Any]], started_spark: bool) -> float:
+    """The least time a run can take: Spark's start (if it starts Spark) plus every wait."""
+    return (spark_start_s if started_spark else 0.0) + sum(float(w["seconds"]) for w in waits)
+
+
+def table_row(result: dict[str, Any], spark_start_s: float) -> dict[str, Any]:
+    """One row of notebooks.csv from a measurement: times in s, memory in MiB, targets met."""
+    waits = sum(float(w["seconds"]) for w in result["waits"])
+    floor = floor_s(spark_start_s, result["waits"], result["started_spark"])
+    ratio = result["wall_s"] / floor if floor > 0 else float("inf")
+    return {
+        "notebook": result["notebook"],
+        "wall_s": round(result["wall_s"], 1),
+        "spark_start_s": round(spark_start_s if result["started_spark"] else 0.0, 1),
+        "waits_s": round(waits, 1),
+        "floor_s": round(floor, 1),
+        "ratio": round(ratio, 2),
+        "within_1_5x_floor": "yes" if ratio <= TIME_TARGET_RATIO else "no",
+        "peak_pss_mib": round(result["peak_pss_mib"]),
+        "peak_rss_mib": round(result["peak_rss_mib"]),
+        "within_1gib": "yes" if result["peak_pss_mib"] <= MEMORY_TARGET_MIB else "no",
+    }
+
+
+def merge_rows(
+    old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]], order: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Old rows updated by new ones (by notebook), only notebooks in `order`, in that order."""
+    by_name = {row["notebook"]: row for row in old}
+    by_name.update({row["notebook"]: row for row in new})
+    return [by_name[name] for name in order if name in by_name]
+
+
+def write_csv(rows: Sequence[dict[str, Any]], path: Path, columns: Sequence[str]) -> None:
+    """Write `rows` with exactly `columns`, in that order, a header first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
-    cpu = f"{psutil.cpu_count()} cores, {psutil.virtual_memory().total / GIB:.0f} GiB"
-    print(f"\nMachine: {platform.platform()}, Python {platform.python_version()}, {cpu}")
-    print(f"{'notebook':<40} {'wall s':>7} {'peak RSS MiB':>13} {'peak PSS MiB':>13}  ≤1 GiB")
-    for row in rows:
-        print(f"{row['notebook']:<40} {row['wall_s']:>7} {row['peak_rss_mib']:>13} "
-              f"{row['peak_pss_mib']:>13}  {'yes' if row['within_1_gib'] else 'NO'}")
-        print(f"    at the peak (PSS MiB): {row['at_peak']}")
-    print(f"\nwritten to {out}")
+        writer.writerows({column: row[column] for column in columns} for row in rows)
+
+
+def page_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table's rows with the page's short headers, and notebooks named without .ipynb."""
+    return [
+        {PAGE_HEADERS[key]: _short(value) if key == "notebook" else value
+         for key, value in row.items() if key in PAGE_HEADERS}
+        for row in rows
+    ]
+
+
+def read_csv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of an earlier results file, or none if it is missing or has other columns."""
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != list(columns):
+            return []
+        return list(reader)
+
+
+def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """The book's targets, and which notebooks miss them (for the performance page)."""
+
+    def result(key: str, value: str, unit: str) -> str:
+        missed = [r for r in rows if r[key] != "yes"]
+        text = f"met by {len(rows) - len(missed)} of {len(rows)}"
+        if missed:
+            text += "; missed by " + ", ".join(
+                f"{_short(r['notebook'])} ({r[value]}{unit})" for r in missed
+            )
+        return text
+
+    total = sum(float(r["wall_s"]) for r in rows)
+    return [
+        {"target": "every notebook within 1 GiB (peak PSS)",
+         "result": result("within_1gib", "peak_pss_mib", " MiB")},
+        {"target": "wall time at most 1.5 × the floor",
+         "result": result("within_1_5x_floor", "ratio", " ×")},
+        {"target": "make test within 5 minutes, warm environment",
+         "result": f"not timed by make bench; running every notebook once took {total:.0f} s"},
+    ]
+
+
+def machine_info() -> dict[str, str]:
+    """What the benchmark ran on: CPU, cores, memory, OS, Python, Java, PySpark, date."""
+    import pyspark
+
+    from streamlab.java import find_java, java_version
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    java = find_java()
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": str(psutil.cpu_count()),
+        "memory": f"{psutil.virtual_memory().total / GIB:.0f} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "java": java_version(java)[1] if java else "not found",
+        "pyspark": pyspark.__version__,
+        "spark_master": os.environ.get("SPARK_MASTER", "local[*]"),
+    }
+
+
+def write_machine(info: dict[str, str], spark_start_s: float, folder: Path = RESULTS) -> None:
+    """machine.json, and machine.csv (item, value) for the book's performance page."""
+    info = {**info, "spark_start_s": f"{spark_start_s:.1f}"}
+    (folder / "machine.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    labels = {
+        "date": "measured",
+        "cpu": "CPU",
+        "cores": "cores",
+        "memory": "memory",
+        "os": "operating system",
+        "python": "Python",
+        "java": "Java",
+        "pyspark": "PySpark",
+        "spark_master": "Spark master",
+        "spark_start_s": "Spark start, imports included (s)",
+    }
+    rows = [{"item": labels[key], "value": info[key]} for key in labels if key in info]
+    write_csv(rows, folder / "machine.csv", ["item", "value"])
+
+
+def notebook_name(path: Path) -> str:
+    """The notebook's path from the repository's root, as the table names it."""
+    path = path.resolve()
+    return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.as_posix()
+
+
+def _short(name: str) -> str:
+    return name.removesuffix(".ipynb")
+
+
+def plot_time(rows: Sequence[dict[str, Any]], path: Path) -> None:
+    """Horizontal bars: wall time and floor of each notebook, and what the target allows."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(rows)[::-1]  # the first notebook at the top
+    height = 0.5 * len(rows) + 1.8
+    fig, ax = plt.subplots(figsize=(8.5, height), facecolor="white")
+    for i, r in enumerate(rows):
+        wall, floor = float(r["wall_s"]), float(r["floor_s"])
+        ax.barh(i + 0.19, wall, height=0.38, color="#4c72b0")
+        ax.barh(i - 0.19, floor, height=0.38, color="#bbbbbb")
+        ax.barh(i - 0.19, floor * (TIME_TARGET_RATIO - 1), left=floor, height=0.38,
+                color="white", edgecolor="#c44e52", hatch="////", linewidth=0.8)
+        ax.annotate(f"{r['ratio']} ×", (wall, i + 0.19), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=8, color="#4c72b0")
+    ax.set_yticks(range(len(rows)), [_short(r["notebook"]) for r in rows])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlim(0, max(float(r["wall_s"]) for r in rows) * 1.12)
+    ax.set_xlabel("time from a fresh kernel (s)")
+    ax.set_title("Each notebook's run, and the least it could take")
+    ax.grid(axis="x", alpha=0.3)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color="#4c72b0"),
+        plt.Rectangle((0, 0), 1, 1, color="#bbbbbb"),
+        plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="#c44e52", hatch="////"),
+    ]
+    labels = ["wall time (label: wall ÷ floor)", "floor: Spark start + waits asked for",
+              "allowed by the target (up to 1.5 × floor)"]
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=7.5)
+    fig.tight_layout(rect=(0, 0.35 / height, 1, 1))
+    fig.savefig(path, dpi=110, facecolor="white")
+    plt.close(fig)
+
+
+def plot_memory(rows: Sequence[dict[str, Any]], path: Path) -> None:
+    """Horizontal bars: peak memory (PSS) of each notebook's processes, with the 1 GiB line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(rows)[::-1]  # the first notebook at the top
+    pss = [float(r["peak_pss_mib"]) for r in rows]
+    colors = ["#4c72b0" if p <= MEMORY_TARGET_MIB else "#c44e52" for p in pss]
+    fig, ax = plt.subplots(figsize=(8.5, 0.4 * len(rows) + 1.5), facecolor="white")
+    ax.barh(range(len(rows)), pss, color=colors)
+    for i, p in enumerate(pss):
+        ax.annotate(f"{p:.0f}", (p, i), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.axvline(MEMORY_TARGET_MIB, color="#c44e52", linestyle="--")
+    ax.annotate("1 GiB target", (MEMORY_TARGET_MIB, len(rows) - 0.5), xytext=(-4, 0),
+                textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                color="#c44e52")
+    ax.set_yticks(range(len(rows)), [_short(r["notebook"]) for r in rows])
+    ax.set_ylim(-0.6, len(rows) - 0.1)
+    ax.set_xlim(0, max([*pss, MEMORY_TARGET_MIB]) * 1.12)
+    ax.set_xlabel("peak memory of kernel + JVM + Python workers, PSS (MiB)")
+    ax.set_title("Peak memory of each notebook")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, facecolor="white")
+    plt.close(fig)
+
+
+def print_table(rows: Sequence[dict[str, Any]], info: dict[str, str]) -> None:
+    print(f"\nMachine: {info['cpu']}, {info['cores']} cores, {info['memory']}, "
+          f"Python {info['python']}, {info['java']}, PySpark {info['pyspark']}")
+    header = (f"{'notebook':<44} {'wall s':>7} {'floor s':>8} {'ratio':>6} {'≤1.5x':>5} "
+              f"{'PSS MiB':>8} {'RSS MiB':>8} {'≤1 GiB':>6}")
+    print(header)
+    for r in rows:
+        print(f"{r['notebook']:<44} {r['wall_s']:>7} {r['floor_s']:>8} {r['ratio']:>6} "
+              f"{r['within_1_5x_floor']:>5} {r['peak_pss_mib']:>8} {r['peak_rss_mib']:>8} "
+              f"{r['within_1gib']:>6}")
+
+
+def main(args: list[str]) -> int:
+    paths = notebooks(args or ["chapters", "labs"])
+    print("measuring Spark's start in a fresh process ...", flush=True)
+    spark_start = measure_spark_start()
+    print(f"  {spark_start:.1f} s", flush=True)
+    results = []
+    for path in paths:
+        print(f"running {path} ...", flush=True)
+        result = measure(path)
+        results.append(result)
+        print(f"  {result['wall_s']:.1f} s, {len(result['waits'])} waits logged", flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    new_rows = [table_row(r, spark_start) for r in results]
+    order = [notebook_name(p) for p in notebooks([str(REPO / "chapters"), str(REPO / "labs")])]
+    rows = merge_rows(read_csv(RESULTS / "notebooks.csv", COLUMNS), new_rows, order)
+    write_csv(rows, RESULTS / "notebooks.csv", COLUMNS)
+    write_csv(page_rows(rows), RESULTS / "notebooks-page.csv", list(PAGE_HEADERS.values()))
+    details_path = RESULTS / "notebooks.json"
+    details = json.loads(details_path.read_text()) if details_path.exists() else {}
+    for result, row in zip(results, new_rows):
+        details[result["notebook"]] = {**row, "waits": result["waits"],
+                                       "at_peak": result["at_peak"]}
+    details = {name: details[name] for name in order if name in details}
+    details_path.write_text(json.dumps(details, indent=1) + "\n", encoding="utf-8")
+    info = machine_info()
+    write_machine(info, spark_start)
+    plot_time(rows, RESULTS / "notebooks-time.png")
+    plot_memory(rows, RESULTS / "notebooks-memory.png")
+    goals = targets(rows)
+    write_csv(goals, RESULTS / "targets.csv", ["target", "result"])
+    print_table(rows, info)
+    print()
+    for goal in goals:
+        print(f"{goal['target']}: {goal['result']}")
+    print(f"\nwritten to {RESULTS}")
     return 0
 
 

@@ -1,0 +1,247 @@
+"""The pure parts of `make bench`: the floor, the results files, the log of waits, the rate
+search. No Spark is started here."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from streamlab import benchlog
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+
+
+def load_tool(name: str):
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_tool("bench")
+throughput = load_tool("bench_throughput")
+
+
+def result(**changes):
+    base = {
+        "notebook": "labs/01-word-count.ipynb",
+        "wall_s": 30.0,
+        "waits": [{"kind": "dstream", "seconds": 8.0}, {"kind": "await", "seconds": 2.5}],
+        "started_spark": True,
+        "peak_pss_mib": 700.4,
+        "peak_rss_mib": 760.6,
+    }
+    return {**base, **changes}
+
+
+# --- the floor and the table -------------------------------------------------------------------
+
+
+def test_floor_is_spark_start_plus_every_wait():
+    waits = [{"seconds": 5}, {"seconds": 2.5}]
+    assert bench.floor_s(4.0, waits, started_spark=True) == 11.5
+    assert bench.floor_s(4.0, waits, started_spark=False) == 7.5
+    assert bench.floor_s(4.0, [], started_spark=True) == 4.0
+
+
+def test_table_row_reports_ratio_and_targets():
+    row = bench.table_row(result(), spark_start_s=4.5)
+    assert row["floor_s"] == 15.0 and row["waits_s"] == 10.5 and row["spark_start_s"] == 4.5
+    assert row["ratio"] == 2.0 and row["within_1_5x_floor"] == "no"
+    assert row["peak_pss_mib"] == 700 and row["peak_rss_mib"] == 761
+    assert row["within_1gib"] == "yes"
+    assert list(row) == bench.COLUMNS
+
+    fast = bench.table_row(result(wall_s=22.0, peak_pss_mib=1100.0), spark_start_s=4.5)
+    assert fast["within_1_5x_floor"] == "yes" and fast["within_1gib"] == "no"
+
+
+def test_a_notebook_without_spark_or_waits_has_no_floor():
+    row = bench.table_row(result(waits=[], started_spark=False), spark_start_s=4.5)
+    assert row["floor_s"] == 0 and row["spark_start_s"] == 0
+    assert row["within_1_5x_floor"] == "no"
+
+
+def test_new_rows_replace_old_ones_in_book_order():
+    old = [{"notebook": "a", "wall_s": "1"}, {"notebook": "b", "wall_s": "2"},
+           {"notebook": "gone", "wall_s": "9"}]
+    new = [{"notebook": "b", "wall_s": 3}, {"notebook": "c", "wall_s": 4}]
+    merged = bench.merge_rows(old, new, order=["c", "b", "a"])
+    assert merged == [{"notebook": "c", "wall_s": 4}, {"notebook": "b", "wall_s": 3},
+                      {"notebook": "a", "wall_s": "1"}]
+
+
+def test_csv_round_trip_and_old_layouts_are_dropped(tmp_path):
+    path = tmp_path / "results" / "notebooks.csv"
+    rows = [bench.table_row(result(), 4.5)]
+    bench.write_csv(rows, path, bench.COLUMNS)
+    with path.open(newline="") as handle:
+        assert next(csv.reader(handle)) == bench.COLUMNS
+    again = bench.read_csv(path, bench.COLUMNS)
+    assert again == [{key: str(value) for key, value in rows[0].items()}]
+
+    path.write_text("notebook,wall_s,peak_rss_mib\nx,1,2\n")
+    assert bench.read_csv(path, bench.COLUMNS) == []
+    assert bench.read_csv(tmp_path / "missing.csv", bench.COLUMNS) == []
+
+
+def test_machine_files_name_every_item(tmp_path):
+    info = {"date": "2026-01-01 00:00 UTC", "cpu": "CPU", "cores": "2", "memory": "24 GiB",
+            "os": "Linux", "python": "3.11", "java": "openjdk 17", "pyspark": "4.3.0",
+            "spark_master": "local[*]"}
+    bench.write_machine(info, 4.25, folder=tmp_path)
+    assert json.loads((tmp_path / "machine.json").read_text())["spark_start_s"] == "4.2"
+    with (tmp_path / "machine.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(info) + 1 and rows[0] == {"item": "measured",
+                                                      "value": "2026-01-01 00:00 UTC"}
+
+
+# --- the log of waits --------------------------------------------------------------------------
+
+
+def test_the_log_is_off_unless_asked(tmp_path, monkeypatch):
+    monkeypatch.delenv(benchlog.ENV, raising=False)
+    benchlog.record("sleep", 1.0)
+    assert not benchlog.enabled()
+    assert benchlog.read(tmp_path / "nothing.jsonl") == []
+
+
+def test_records_are_appended_and_read_back(tmp_path, monkeypatch):
+    log = tmp_path / "waits.jsonl"
+    monkeypatch.setenv(benchlog.ENV, str(log))
+    benchlog.record("dstream", 4 * 0.5, "4 batches x 0.5 s")
+    benchlog.record("sleep", 1.25)
+    assert benchlog.read(log) == [
+        {"kind": "dstream", "seconds": 2.0, "detail": "4 batches x 0.5 s"},
+        {"kind": "sleep", "seconds": 1.25, "detail": ""},
+    ]
+
+
+def test_only_waits_that_end_on_their_timeout_count(tmp_path, monkeypatch):
+    log = tmp_path / "waits.jsonl"
+    monkeypatch.setenv(benchlog.ENV, str(log))
+    monkeypatch.setattr(benchlog, "_called_from_a_cell", lambda depth=2: True)
+    clock = iter([0.0, 2.0, 10.0, 10.3])
+    monkeypatch.setattr(benchlog, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+
+    class Query:
+        def awaitTermination(self, timeout=None):  # noqa: N802 (Spark's name)
+            return None
+
+    wait = benchlog._timed_wait("await", Query.awaitTermination)
+    wait(Query(), 2)  # ran for its whole timeout: the notebook asked to wait 2 s
+    wait(Query(), timeout=60)  # returned after 0.3 s: the work was done, nothing waited
+    assert [(r["kind"], r["seconds"]) for r in benchlog.read(log)] == [("await", 2.0)]
+
+
+def test_waits_outside_notebook_cells_are_not_logged():
+    assert not benchlog._called_from_a_cell()  # pytest's frames are not a notebook's cells
+
+
+# --- the throughput search ---------------------------------------------------------------------
+
+
+def threshold(limit):
+    calls = []
+
+    def sustains(rate):
+        calls.append(rate)
+        return rate <= limit
+
+    return sustains, calls
+
+
+def test_search_doubles_then_bisects():
+    sustains, calls = threshold(1000)
+    found = throughput.search_max_rate(sustains, start=100, limit=1e9, bisect_steps=3)
+    assert calls[:5] == [100, 200, 400, 800, 1600]
+    assert calls[5:] == [1200, 1000, 1100]
+    assert found.rate == 1000 and not found.capped
+    assert found.trials[-1] == (1100, False)
+
+
+def test_search_halves_when_the_first_rate_fails():
+    sustains, calls = threshold(300)
+    found = throughput.search_max_rate(sustains, start=1000, limit=1e9, bisect_steps=2)
+    assert calls == [1000, 500, 250, 375, 312]
+    assert found.rate == 250 and not found.capped
+
+
+def test_search_stops_at_its_limit_and_at_nothing():
+    found = throughput.search_max_rate(lambda rate: True, start=100, limit=1000)
+    assert found.rate == 800 and found.capped
+    found = throughput.search_max_rate(lambda rate: False, start=100, limit=1000, lowest=10)
+    assert found.rate == 0 and [rate for rate, _ in found.trials] == [100, 50, 25, 12.5]
+
+
+@pytest.mark.parametrize(
+    ("times", "verdict"),
+    [
+        ([], None),
+        ([400], None),
+        ([400, 450], True),
+        ([600, 700], False),
+        ([400, 700], None),
+        ([400, 700, 900], False),
+        ([900, 400, 300], True),
+        ([500, 500], False),  # exactly the interval does not keep up
+    ],
+)
+def test_most_judged_batches_decide(times, verdict):
+    assert throughput.judge(times, interval_s=0.5, judged=3) is verdict
+
+
+def test_batches_are_the_same_text_replicated():
+    pool = ["a b c", "d e", "f g h i"]  # 9 words
+    assert throughput.lines_for(pool, 9) == pool
+    assert throughput.lines_for(pool, 10) == [*pool, "a b c"]
+    assert throughput.lines_for(pool, 14) == [*pool, "a b c", "d e"]
+    assert throughput.text_pool(lines=50) == throughput.text_pool(lines=50)
+    assert len(throughput.text_pool(lines=50)) == 50
+
+
+def test_plain_python_rate_counts_every_word():
+    assert throughput.python_words_per_s(["a b a", "c"], repeats=1) > 0
+
+
+def test_fit_line_recovers_a_line():
+    intercept, slope = throughput.fit_line([(0, 70), (1e6, 340), (2e6, 610)])
+    assert intercept == pytest.approx(70) and slope * 1e6 == pytest.approx(270)
+
+
+def test_the_page_table_has_short_headers_and_names():
+    rows = bench.page_rows([bench.table_row(result(), 4.5)])
+    assert list(rows[0]) == list(bench.PAGE_HEADERS.values())
+    assert rows[0]["notebook"] == "labs/01-word-count" and rows[0]["wall ÷ floor"] == 2.0
+
+
+def test_targets_name_the_notebooks_that_miss_them():
+    rows = [bench.table_row(result(), 4.5),
+            bench.table_row(result(notebook="chapters/05-state.ipynb", wall_s=16.0,
+                                   peak_pss_mib=1200.0), 4.5)]
+    memory, time_, total = bench.targets(rows)
+    assert memory["result"] == "met by 1 of 2; missed by chapters/05-state (1200 MiB)"
+    assert time_["result"] == "met by 1 of 2; missed by labs/01-word-count (2.0 ×)"
+    assert "46 s" in total["result"]
+
+
+def test_throughput_page_rows_are_readable():
+    row = {"batch_interval_s": 0.5, "sustained_words_per_s": 700012, "words_per_batch": 350006,
+           "median_processing_ms": 418, "capped": "no", "share_of_plain_python": 0.127}
+    assert throughput.page_rows([row]) == [{
+        "batch interval (s)": "0.5",
+        "sustained rate (words/s)": "700,012",
+        "words per batch": "350,006",
+        "processing time at that rate (ms, median)": "418",
+        "share of plain Python, one core": "13%",
+    }]
+    assert throughput.page_rows([{**row, "capped": "yes"}])[0][
+        "sustained rate (words/s)"] == "700,012 or more"
