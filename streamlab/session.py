@@ -90,7 +90,9 @@ def get_spark(app_name: str = APP_NAME) -> SparkSession:
     _prepare_environment()
     master = master_url()
     scratch = scratch_root()
-    cores = os.cpu_count() or 2
+    # The cores this process may run on: in a container, os.cpu_count() counts the whole node's.
+    usable = getattr(os, "sched_getaffinity", None)
+    cores = len(usable(0)) if usable else os.cpu_count() or 2
     java_options = (
         f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={scratch} "
         + os.environ.get("STREAMLAB_JVM_OPTS", JVM_OPTIONS)
