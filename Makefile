@@ -17,7 +17,7 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test lint unit notebooks site-test bench bench-throughput build-strict execute lessons serve lab clean
+.PHONY: help setup java book test lint unit notebooks site-test bench bench-throughput build-strict execute lessons answer-key serve lab clean
 
 help:
 	@sed -n "1,7p" Makefile
@@ -80,6 +80,11 @@ execute: setup
 # Write the cells tagged `export` of each lab to streamlab/lessons/ (tests and spark-submit use them).
 lessons: setup
 	$(BIN)/python tools/export_lab_code.py
+
+# The instructors' answer key, chapters/answer-key.md: every exercise and its solution, taken
+# from the notebooks (run it after editing an exercise; a test fails while the page is stale).
+answer-key: setup
+	$(BIN)/python tools/answer_key.py
 
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"

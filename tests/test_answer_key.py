@@ -1,0 +1,114 @@
+"""The instructors' answer key (chapters/answer-key.md) is current, and every lab has exercises."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+
+import answer_key  # noqa: E402
+
+LABS = [p for p in answer_key.notebooks_in_order() if p.startswith("labs/")]
+
+
+def exercises_of(notebook: str) -> list[answer_key.Exercise]:
+    nb = nbformat.read(REPO / f"{notebook}.ipynb", as_version=4)
+    return answer_key.find_exercises(nb, notebook)
+
+
+def test_answer_key_is_current():
+    on_disk = (REPO / f"{answer_key.PAGE}.md").read_text(encoding="utf-8")
+    assert on_disk == answer_key.render(), "chapters/answer-key.md is stale: run `make answer-key`"
+
+
+def test_answer_key_is_in_the_toc():
+    assert answer_key.PAGE in answer_key.reading_order()
+
+
+def test_the_labs_are_in_the_toc():
+    assert len(LABS) >= 3
+
+
+@pytest.mark.parametrize("notebook", LABS)
+def test_every_lab_has_at_least_three_exercises_with_solutions(notebook):
+    exercises = exercises_of(notebook)
+    assert len(exercises) >= 3, f"{notebook}: {len(exercises)} exercises"
+    for exercise in exercises:
+        assert answer_key.EXERCISE_HEADING.match(exercise.statement), exercise.statement[:80]
+        assert len(exercise.statement.splitlines()) > 1, "a heading alone states nothing"
+        assert all(source.strip() for source in exercise.solutions), exercise.statement[:80]
+
+
+@pytest.mark.parametrize("notebook", answer_key.notebooks_in_order())
+def test_solutions_are_hidden_on_the_site(notebook):
+    nb = nbformat.read(REPO / f"{notebook}.ipynb", as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if answer_key.is_solution(cell):
+            assert "hide-cell" in cell.metadata.get("tags", []), f"{notebook}, cell {i}"
+            # collapsed in JupyterLab and Binder too, until the learner opens it
+            assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{notebook}, cell {i}"
+
+
+def _notebook(*cells) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    for kind, source, tags in cells:
+        make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        cell = make(source)
+        cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    return nb
+
+
+def test_statement_starts_at_its_exercise_heading_and_stays_valid_myst():
+    nb = _notebook(
+        ("md", "# A lab", []),
+        (
+            "md",
+            "## Summary\n\nDone.\n\n## Exercises\n\nTry them.\n\n(ex-one)=\n"
+            "## Exercise 1 · Links\n\nSee [Lab 1](01-word-count.ipynb), "
+            "[the top](#start), {doc}`text <../chapters/04-windows>` and {ref}`ex-one`.\n\n"
+            "#### Hint\n\n```python\n# not a heading\n```",
+            [],
+        ),
+        ("code", "print(1)", ["hide-cell", "solution"]),
+        ("code", "print(2)", ["hide-cell", "solution"]),
+        ("md", "Without a heading: count the words.", []),
+        ("code", "# NBVAL_IGNORE_OUTPUT\nx = 1", ["hide-cell", "solution"]),
+    )
+    found = answer_key.find_exercises(nb, "labs/09-example")
+    assert len(found) == 2
+    first, second = found
+    assert first.statement.startswith("### Exercise 1 · Links")
+    assert "Summary" not in first.statement and "(ex-one)=" not in first.statement
+    assert "[Lab 1](../labs/01-word-count.ipynb)" in first.statement
+    assert "[the top](../labs/09-example.ipynb)" in first.statement
+    assert "{doc}`text <04-windows>`" in first.statement
+    assert "{ref}`ex-one`" in first.statement  # the label still exists, in the notebook
+    assert "\n##### Hint" in first.statement and "\n# not a heading" in first.statement
+    assert first.solutions == ["print(1)", "print(2)"]
+    assert second.statement == "### Exercise 2\n\nWithout a heading: count the words."
+    assert second.solutions == ["x = 1"]
+
+
+def test_a_solution_without_a_statement_is_reported():
+    nb = _notebook(("code", "x = 1", []), ("code", "print(x)", ["solution"]))
+    with pytest.raises(answer_key.ExerciseError, match="cell 1"):
+        answer_key.find_exercises(nb, "labs/09-example")
+
+
+def test_long_outputs_are_cut_and_figures_left_out():
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="".join(f"{i}\n" for i in range(50))),
+        nbformat.v4.new_output("stream", name="stderr", text="noise\n"),
+        nbformat.v4.new_output("display_data", data={"image/png": "", "text/plain": "<Figure>"}),
+    ]
+    text = answer_key.text_output(cell).splitlines()
+    assert text[: answer_key.OUTPUT_LINES] == [str(i) for i in range(answer_key.OUTPUT_LINES)]
+    assert "more lines in the notebook" in text[answer_key.OUTPUT_LINES]
+    assert "noise" not in text and "<Figure>" not in text

@@ -1,0 +1,290 @@
+"""The labs' applications on a real Spark standalone cluster give the local run's results.
+
+A master and one worker (1 core, 1 GiB) start from the PySpark installation on this machine,
+bound to 127.0.0.1 on free ports, and are stopped at the end even when a test fails. Each
+application (streamlab/apps/) is submitted with spark-submit twice, unchanged: to the cluster and
+to `local[2]`, at the same time. Both runs must write the same tables, and those must equal what
+plain Python computes from the input (the helpers of test_word_count.py and
+test_lab2_windows.py). The whole file takes about 1 to 2 minutes on two cores.
+
+The commands are those of chapters/09-laptop-to-cluster.md, plus scratch folders under pytest's
+tmp_path and the book's small-JVM settings (streamlab/session.py).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pyspark
+import pytest
+from test_lab2_windows import EVENTS, by_window, expected_windows, ms
+from test_word_count import python_counts
+
+from streamlab.data import read_word_batches, words_by_batch
+from streamlab.java import find_java
+from streamlab.session import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG
+from streamlab.simulate.watermark import Event, simulate
+
+REPO = Path(__file__).resolve().parent.parent
+SPARK_HOME = Path(pyspark.__file__).resolve().parent
+APPS = REPO / "streamlab" / "apps"
+START_TIMEOUT_S = 90  # master up and worker registered
+SUBMIT_TIMEOUT_S = 300  # one spark-submit, start to exit
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(errors="replace") if path.exists() else "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def spark_env(tmp: Path) -> dict[str, str]:
+    """The environment of every Spark process of these tests: loopback, scratch under tmp."""
+    scratch = tmp / "scratch"
+    scratch.mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "SPARK_HOME": str(SPARK_HOME),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SPARK_LOG_DIR": str(tmp / "logs"),
+        "SPARK_PID_DIR": str(tmp / "pids"),
+        "SPARK_LOCAL_DIRS": str(scratch),
+        "PYSPARK_PYTHON": sys.executable,  # executors import streamlab from this environment
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+    }
+
+
+def wait_for(log: Path, text: str, process: subprocess.Popen, what: str) -> None:
+    """Wait until `text` appears in `log`; fail with the log's end if the process dies or
+    START_TIMEOUT_S passes."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if log.exists() and text in log.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited with code {process.returncode}:\n{tail(log)}")
+        time.sleep(0.2)
+    pytest.fail(f"{what} not ready after {START_TIMEOUT_S} s (no {text!r} in {log}):\n{tail(log)}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """TERM, then KILL if it is still there after 15 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)
+
+
+def start_daemon(name: str, args: list[str], env: dict[str, str], tmp: Path) -> subprocess.Popen:
+    """Start a Spark daemon with spark-class, its output in tmp/<name>.log."""
+    with (tmp / f"{name}.log").open("w") as log:
+        # spark-class execs java, so this process is the daemon itself
+        return subprocess.Popen(
+            [str(SPARK_HOME / "bin" / "spark-class"), *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """spark://127.0.0.1:<port> of a running master with one registered worker."""
+    if find_java() is None:
+        pytest.skip("Java is missing: a Spark cluster needs Java 17 or newer (see `make java`)")
+    tmp = tmp_path_factory.mktemp("cluster")
+    env = spark_env(tmp)
+    env["SPARK_MASTER_OPTS"] = "-Dspark.master.rest.enabled=false"  # no REST port (6066)
+    env["SPARK_DAEMON_MEMORY"] = "256m"
+    env["SPARK_DAEMON_JAVA_OPTS"] = f"-Djava.io.tmpdir={tmp / 'scratch'}"
+    port, ui_port, worker_ui_port = free_port(), free_port(), free_port()
+    url = f"spark://127.0.0.1:{port}"
+    master_args = f"--host 127.0.0.1 --port {port} --webui-port {ui_port}".split()
+    worker_args = f"--host 127.0.0.1 --cores 1 --memory 1g --webui-port {worker_ui_port}".split()
+    worker_args += ["--work-dir", str(tmp / "work")]  # executors' folders and logs
+    processes: list[subprocess.Popen] = []
+    try:
+        master = start_daemon(
+            "master", ["org.apache.spark.deploy.master.Master", *master_args], env, tmp
+        )
+        processes.append(master)
+        wait_for(tmp / "master.log", "I have been elected leader", master, "The master")
+        worker = start_daemon(
+            "worker",
+            ["org.apache.spark.deploy.worker.Worker", url, *worker_args],
+            env,
+            tmp,
+        )
+        processes.append(worker)
+        wait_for(tmp / "worker.log", "Successfully registered with master", worker, "The worker")
+        wait_for(tmp / "master.log", "Registering worker 127.0.0.1", master, "The master")
+        yield url
+    finally:
+        for process in reversed(processes):  # even when a test failed
+            stop(process)
+
+
+def submit(master: str, app: str, args: list[str], tmp: Path) -> subprocess.Popen:
+    """Start `spark-submit --master <master> streamlab/apps/<app>.py ...`, files under tmp."""
+    tmp.mkdir(parents=True)
+    java_options = f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={tmp}"
+    command = [
+        str(SPARK_HOME / "bin" / "spark-submit"),
+        *f"--master {master} --driver-memory {DRIVER_MEMORY}".split(),
+        *["--driver-java-options", f"{java_options} {JVM_OPTIONS}"],
+        *"--conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1".split(),
+        *["--conf", f"spark.local.dir={tmp / 'scratch'}"],
+    ]
+    if master.startswith("spark://"):
+        command += [
+            *"--executor-memory 512m --total-executor-cores 1".split(),
+            *["--conf", f"spark.executor.extraJavaOptions={JVM_OPTIONS}"],
+        ]
+    command += [
+        str(APPS / f"{app}.py"),
+        *["--output", str(tmp / "out"), "--work-dir", str(tmp / "work")],
+        *args,
+    ]
+    with (tmp / "submit.log").open("w") as log:
+        return subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=spark_env(tmp),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+def run_both(cluster: str, app: str, args: list[str], tmp: Path) -> dict[str, dict]:
+    """Submit the app to the cluster and to local[2] at once; return each run's tables."""
+    runs = {"cluster": submit(cluster, app, args, tmp / "cluster")}
+    runs["local"] = submit("local[2]", app, args, tmp / "local")
+    try:
+        for name, process in runs.items():
+            try:
+                code = process.wait(SUBMIT_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                code = None
+            outcome = "timed out" if code is None else f"exited with {code}"
+            assert code == 0, f"spark-submit of {app} to {name} {outcome}:\n" + tail(
+                tmp / name / "submit.log"
+            )
+    finally:
+        for process in runs.values():
+            stop(process)
+    return {
+        name: {p.stem: pd.read_csv(p) for p in sorted((tmp / name / "out").glob("*.csv"))}
+        for name in runs
+    }
+
+
+def assert_same_tables(results: dict[str, dict[str, pd.DataFrame]], names: set[str]) -> None:
+    cluster, local = results["cluster"], results["local"]
+    assert set(cluster) == set(local) == names
+    for name in names:
+        pd.testing.assert_frame_equal(cluster[name], local[name], obj=name)
+
+
+def per_batch(frame: pd.DataFrame, batch: str, key: str, value: str) -> dict[int, dict]:
+    return {int(b): dict(zip(rows[key], rows[value])) for b, rows in frame.groupby(batch)}
+
+
+def test_word_count_app_on_the_cluster_equals_local_and_plain_python(cluster, tmp_path):
+    batch_s, top = 0.5, 10
+    results = run_both(
+        cluster, "word_count", ["--batch-seconds", str(batch_s), "--top", str(top)], tmp_path
+    )
+    assert_same_tables(
+        results, {"dstream_counts", "dstream_totals", "dstream_top", "structured_totals"}
+    )
+    tables = results["cluster"]
+    counts, running = python_counts(read_word_batches())
+    batches = range(1, len(counts) + 1)
+    assert per_batch(tables["dstream_counts"], "batch", "word", "count") == {
+        k: dict(counts[k - 1]) for k in batches
+    }
+    assert per_batch(tables["dstream_totals"], "batch", "word", "total") == {
+        k: dict(running[k - 1]) for k in batches
+    }
+    got_top = tables["dstream_top"]
+    for k in batches:
+        rows = got_top[got_top["batch"] == k].sort_values("rank")
+        ranked = sorted(counts[k - 1].items(), key=lambda wc: (-wc[1], wc[0]))[:top]
+        assert list(zip(rows["word"], rows["count"])) == ranked
+        assert list(rows["rank"]) == list(range(1, top + 1))
+    # update mode: the words of each file, with their running totals
+    assert per_batch(tables["structured_totals"], "batch_id", "word", "total") == {
+        k - 1: {w: running[k - 1][w] for w in counts[k - 1]} for k in batches
+    }
+
+
+def test_windowed_count_app_on_the_cluster_equals_local_and_plain_python(cluster, tmp_path):
+    batch_s, window_s, slide_s, delay_s = 1.0, 2.0, 1.0, 1.0
+    results = run_both(
+        cluster,
+        "windowed_count",
+        [
+            "--batch-seconds",
+            str(batch_s),
+            "--window-seconds",
+            str(window_s),
+            "--slide-seconds",
+            str(slide_s),
+            "--watermark-seconds",
+            str(delay_s),
+            "--output-mode",
+            "append",
+        ],
+        tmp_path,
+    )
+    assert_same_tables(results, {"dstream_windows", "dstream_window_totals", "event_windows"})
+    tables = results["cluster"]
+    # the app runs on past the input until the last window is empty
+    n = len(words_by_batch(EVENTS, batch_s)) + round(window_s / batch_s)
+    expected = expected_windows(batch_s, window_s, slide_s, n)
+    assert by_window(tables["dstream_windows"]) == expected
+    # countByWindow: the words of each window. An empty window gives a 0 only where PySpark
+    # updates windows incrementally (a window of five slides or more, as Lab 2 explains);
+    # otherwise it recounts, and an empty window gives no row.
+    incremental = ms(window_s) >= 5 * ms(slide_s)
+    emitted = [k for k in range(1, n + 1) if (k * ms(batch_s)) % ms(slide_s) == 0]
+    totals = tables["dstream_window_totals"]
+    assert dict(zip(totals["batch"], totals["words"])) == {
+        k: sum(expected.get(k, {}).values()) for k in emitted if k in expected or incremental
+    }
+    # event time, append mode: each window once, when the watermark passes its end
+    model = simulate(
+        [Event(e.time_s, e.batch(1.0) - 1, e.word) for e in EVENTS], delay_s, window_s, slide_s
+    )
+    got = {
+        int(b): sorted((r.start, r.end, r.word, r.count) for r in rows.itertuples())
+        for b, rows in tables["event_windows"].groupby("batch_id")
+    }
+    assert got == {b.batch: b.append for b in model.batches if b.append}
+    # and the windows closed hold what happened in them, but the events the watermark dropped
+    dropped = Counter()
+    for fate in model.fates:
+        for start, end in fate.dropped:
+            dropped[(start, end, fate.event.word)] += 1
+    for rows in got.values():
+        for start, end, word, count in rows:
+            happened = sum(e.word == word and start <= e.time_s < end for e in EVENTS)
+            assert count == happened - dropped[(start, end, word)]

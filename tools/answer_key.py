@@ -1,0 +1,326 @@
+"""Write the instructors' answer key, chapters/answer-key.md, from the notebooks' exercises.
+
+An exercise in a notebook is a code cell tagged `solution` (the site hides it with `hide-cell`)
+and the Markdown just before it, which states the exercise from its `### Exercise N · title`
+heading on (the first exercise's cell also holds the summary and the "Exercises" intro, which
+are left out). Several solution cells in a row are one exercise. The page repeats each statement,
+the solution's code and the short text it printed when the notebook last ran (no figures), in
+the order of _toc.yml. The output depends only on the files, so it is the same on every machine;
+`tests/test_answer_key.py` fails when the page is stale.
+
+Usage: python tools/answer_key.py          write chapters/answer-key.md
+       python tools/answer_key.py --check  exit 1 if it is stale
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = "chapters/answer-key"  # the page's name in _toc.yml
+OUTPUT_LINES = 30  # longer outputs are cut: the notebook has them in full
+OUTPUT_WIDTH = 79  # longer output lines are wrapped, so they fit on the page and on paper
+
+EXERCISE_HEADING = re.compile(r"^(#{1,6})\s+Exercise\b", re.IGNORECASE)
+HEADING = re.compile(r"^(#{1,6})(\s+.*)$")
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,}|:{3,})")
+TARGET = re.compile(r"^\(([^()\s]+)\)=\s*$")  # a MyST label: it may exist only once
+LINK = re.compile(r"(!?\[[^\]]*\])\(([^()\s]+)\)")
+DOC_ROLE = re.compile(r"\{doc\}`([^`<]*<)?([^`>]+)(>?)`")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+NBVAL = re.compile(r"^\s*# NBVAL_\w+\s*$")
+
+
+@dataclass
+class Exercise:
+    """One exercise: its statement (MyST Markdown), its solution code and what that printed."""
+
+    statement: str
+    solutions: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    cells: list[int] = field(default_factory=list)  # the solution cells' indices
+
+
+class ExerciseError(ValueError):
+    """A notebook's exercises do not follow the pattern; the message says where and why."""
+
+
+def reading_order(repo: Path = REPO) -> list[str]:
+    """Every entry of _toc.yml (root first), in the order the book is read."""
+    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part["chapters"])
+    return pages
+
+
+def notebooks_in_order(repo: Path = REPO) -> list[str]:
+    """The notebooks of _toc.yml (names without `.ipynb`), in reading order."""
+    return [page for page in reading_order(repo) if (repo / f"{page}.ipynb").exists()]
+
+
+def is_solution(cell) -> bool:
+    return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
+
+
+def _outside_fences(lines: list[str]):
+    """Yield (index, line, inside a fenced block) for Markdown lines."""
+    fence = None
+    for i, line in enumerate(lines):
+        match = FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            yield i, line, True
+        elif fence is not None:
+            closing = match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
+            if closing and line.strip() == match.group(1):
+                fence = None
+            yield i, line, True
+        else:
+            yield i, line, False
+
+
+def exercise_statement(markdown: str) -> str | None:
+    """The part of a Markdown text from its last `Exercise` heading on, or None if it has none."""
+    lines = markdown.splitlines()
+    starts = [
+        i
+        for i, line, fenced in _outside_fences(lines)
+        if not fenced and EXERCISE_HEADING.match(line)
+    ]
+    if not starts:
+        return None
+    return "\n".join(lines[starts[-1] :]).strip()
+
+
+def _relink(target: str, notebook: str) -> str:
+    """A link target of the notebook, rewritten to work from the answer key's folder."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("/"):
+        return target  # a URL (https:, mailto:, attachment:) or a path from the book's root
+    if target.startswith("#"):  # an anchor in the notebook itself: link the notebook instead
+        return posixpath.relpath(f"{notebook}.ipynb", posixpath.dirname(PAGE))
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(notebook), target))
+    return posixpath.relpath(path, posixpath.dirname(PAGE))
+
+
+def adapt_markdown(statement: str, notebook: str, level: int = 3) -> str:
+    """Make a statement valid where the answer key puts it.
+
+    Its first heading becomes level `level` (the others keep their distance to it, never above
+    `level`), MyST labels `(name)=` are dropped (the notebook already defines them, and a label
+    may exist once; `{ref}` roles still reach the notebook's), relative links and `{doc}` paths
+    are rewritten from the notebook's folder to the answer key's, and images attached to the
+    cell, which the page cannot show, become their alt text.
+    """
+    lines = statement.splitlines()
+    levels = [
+        len(HEADING.match(line).group(1))
+        for _, line, fenced in _outside_fences(lines)
+        if not fenced and HEADING.match(line)
+    ]
+    shift = level - levels[0] if levels else 0
+    out = []
+    for _, line, fenced in _outside_fences(lines):
+        if fenced:
+            out.append(line)
+            continue
+        if TARGET.match(line):
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            new_level = min(6, max(level, len(heading.group(1)) + shift))
+            line = "#" * new_level + heading.group(2)
+        line = re.sub(r"!\[([^\]]*)\]\(attachment:[^)]*\)", r"*(picture: \1)*", line)
+        line = LINK.sub(lambda m: f"{m.group(1)}({_relink(m.group(2), notebook)})", line)
+        line = DOC_ROLE.sub(
+            lambda m: (
+                "{doc}`"
+                + (m.group(1) or "")
+                + _relink(m.group(2), notebook)
+                + (m.group(3) or "")
+                + "`"
+            ),
+            line,
+        )
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def solution_source(cell) -> str:
+    """The solution's code as a reader sees it (nbval markers left out)."""
+    lines = [line.rstrip() for line in cell.source.splitlines() if not NBVAL.match(line)]
+    return "\n".join(lines).strip("\n")
+
+
+def text_output(cell) -> str:
+    """What the cell printed or returned, as text: streams to stdout and text/plain results.
+
+    Figures, HTML-only results and stderr (which the website hides too) are left out; a figure
+    is mentioned. Long outputs are cut after OUTPUT_LINES lines and long lines are wrapped.
+    """
+    parts: list[str] = []
+    stream = ""
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            if output.name == "stdout":
+                stream += output.text
+            continue
+        if stream:
+            parts.append(stream)
+            stream = ""
+        if output.output_type in ("execute_result", "display_data"):
+            data = output.get("data", {})
+            if "text/plain" in data and not any(k.startswith("image/") for k in data):
+                parts.append(data["text/plain"])
+            elif any(k.startswith("image/") for k in data):
+                parts.append("(a figure: see the notebook)")
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+    if stream:
+        parts.append(stream)
+    text = ANSI.sub("", "\n".join(p.rstrip("\n") for p in parts))
+    lines = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if len(line) > OUTPUT_WIDTH:
+            lines.extend(textwrap.wrap(line, OUTPUT_WIDTH, break_on_hyphens=False))
+        else:
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) > OUTPUT_LINES:
+        hidden = len(lines) - OUTPUT_LINES
+        lines = lines[:OUTPUT_LINES] + [f"... ({hidden} more lines in the notebook)"]
+    return "\n".join(lines)
+
+
+def notebook_title(nb) -> str:
+    first = nb.cells[0].source.splitlines()[0] if nb.cells and nb.cells[0].source else ""
+    return first.lstrip("#").strip() if first.startswith("# ") else ""
+
+
+def find_exercises(nb, notebook: str) -> list[Exercise]:
+    """The exercises of a notebook, in order; ExerciseError if a solution has no statement."""
+    found: list[Exercise] = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if not is_solution(cell):
+            continue
+        if i > 0 and is_solution(cells[i - 1]):  # the same exercise, one more cell
+            exercise = found[-1]
+        else:
+            j = i
+            while j > 0 and cells[j - 1].cell_type == "markdown":
+                j -= 1
+            markdown = "\n\n".join(c.source for c in cells[j:i])
+            if not markdown.strip():
+                raise ExerciseError(
+                    f"{notebook}.ipynb, cell {i}: a solution cell must follow the Markdown "
+                    "cell that states its exercise"
+                )
+            statement = exercise_statement(markdown)
+            if statement is None:  # no `Exercise` heading: the statement is the whole cell
+                statement = f"### Exercise {len(found) + 1}\n\n{cells[i - 1].source.strip()}"
+            exercise = Exercise(adapt_markdown(statement, notebook))
+            found.append(exercise)
+        exercise.solutions.append(solution_source(cell))
+        exercise.outputs.append(text_output(cell))
+        exercise.cells.append(i)
+    return found
+
+
+def _fenced(text: str, language: str) -> str:
+    runs = [len(r) for r in re.findall(r"`{3,}", text)]
+    fence = "`" * max([3] + [n + 1 for n in runs])
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+HEADER = """\
+# Answer key
+
+```{{note}}
+**For instructors.** Every exercise of the book, in reading order, with its solution and the
+output that solution gave when its notebook last ran. On the chapter and lab pages the solutions
+are hidden until a reader opens them; here they are all open, one section per notebook, to read
+before a session or to print (each notebook starts on a new sheet).
+
+This page is generated from the notebooks by `make answer-key` (`tools/answer_key.py`): to change
+an exercise, edit its notebook and run `make answer-key` again; a test fails while this page is
+out of date.
+```
+
+| notebook | exercises |
+| --- | --- |
+{rows}
+
+Notebooks without exercises: {without}.
+"""
+
+
+def render(repo: Path = REPO) -> str:
+    """The whole answer key, as MyST Markdown."""
+    sections, rows, without = [], [], []
+    for notebook in notebooks_in_order(repo):
+        nb = nbformat.read(repo / f"{notebook}.ipynb", as_version=4)
+        title = notebook_title(nb) or notebook
+        exercises = find_exercises(nb, notebook)
+        link = posixpath.relpath(notebook, posixpath.dirname(PAGE))
+        if not exercises:
+            without.append(f"{{doc}}`{link}`")
+            continue
+        rows.append(f"| {{doc}}`{link}` | {len(exercises)} |")
+        parts = []
+        if sections:  # every notebook after the first starts a new sheet when printed
+            parts.append('<div style="break-before: page;"></div>\n')
+        parts.append(f"## {title}\n")
+        plural = "s" if len(exercises) > 1 else ""
+        parts.append(
+            f"From {{doc}}`{link}` ({len(exercises)} exercise{plural}; "
+            f"notebook `{notebook}.ipynb`).\n"
+        )
+        for exercise in exercises:
+            parts.append(exercise.statement + "\n")
+            parts.append("**Solution**\n")
+            for source, output in zip(exercise.solutions, exercise.outputs):
+                parts.append(_fenced(source, "python") + "\n")
+                if output:
+                    parts.append("Output stored in the notebook:\n")
+                    parts.append(_fenced(output, "text") + "\n")
+        sections.append("\n".join(parts))
+    header = HEADER.format(
+        rows="\n".join(rows) or "| (none) | 0 |", without=", ".join(without) or "none"
+    )
+    return header + "\n" + "\n".join(sections).rstrip("\n") + "\n"
+
+
+def main(args: list[str]) -> int:
+    target = REPO / f"{PAGE}.md"
+    text = render()
+    if "--check" in args:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target.relative_to(REPO)} is stale: run `make answer-key`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
