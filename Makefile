@@ -35,11 +35,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 book: setup
-	$(BIN)/jupyter-book build . --quiet
+	$(BIN)/jupyter-book build . --all --quiet
 	@echo "The book is at $(CURDIR)/_build/html/index.html  (make serve shows it on http://127.0.0.1:$(PORT))"
 
 build-strict: setup
-	$(BIN)/jupyter-book build . --quiet --warningiserror --nitpick --keep-going
+	$(BIN)/jupyter-book build . --all --quiet --warningiserror --nitpick --keep-going
 
 lint: setup
 	$(BIN)/ruff check .
