@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import yaml
 from streamlab import colab
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from book_toc import reading_order  # noqa: E402
+
 NOTEBOOKS = sorted(
     p
     for d in ("chapters", "labs")
@@ -50,18 +54,7 @@ def test_pandas_stays_below_3():
 
 
 def toc_files() -> set[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    files = {toc["root"]}
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.add(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part["chapters"])
-    return files
+    return set(reading_order())
 
 
 def test_every_page_and_notebook_is_in_the_toc():
@@ -134,9 +127,6 @@ def test_nbval_markers_are_exact_and_explained(path):
 
 def test_exported_lab_code_matches_its_notebook():
     """streamlab/lessons/<module>.py is exactly the notebook's cells tagged `export`."""
-    import sys
-
-    sys.path.insert(0, str(REPO / "tools"))
     from export_lab_code import LESSONS, exported_source, lab_notebooks
 
     exported = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -26,6 +27,9 @@ import yaml
 from streamlab.widgets import LIVE_NOTE
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from book_toc import reading_order  # noqa: E402
+
 SITE = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM = os.environ.get("STREAMLAB_CHROMIUM", "/usr/bin/chromium")
@@ -46,21 +50,6 @@ if not Path(CHROMIUM).exists():
         "`chromium` package where it can (as root); set STREAMLAB_CHROMIUM to use another one",
         allow_module_level=True,
     )
-
-
-def reading_order() -> list[str]:
-    """Every page of _toc.yml, in the order the book is read."""
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return pages
 
 
 PAGES = reading_order()

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from book_toc import reading_order  # noqa: E402
+
 PAGE = "chapters/answer-key"  # the page's name in _toc.yml
 OUTPUT_LINES = 30  # longer outputs are cut: the notebook has them in full
 OUTPUT_WIDTH = 79  # longer output lines are wrapped, so they fit on the page and on paper
@@ -51,22 +53,6 @@ class Exercise:
 
 class ExerciseError(ValueError):
     """A notebook's exercises do not follow the pattern; the message says where and why."""
-
-
-def reading_order(repo: Path = REPO) -> list[str]:
-    """Every entry of _toc.yml (root first), in the order the book is read."""
-    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part["chapters"])
-    return pages
 
 
 def notebooks_in_order(repo: Path = REPO) -> list[str]:

@@ -223,8 +223,11 @@ def merge_rows(
     return [by_name[name] for name in order if name in by_name]
 
 
-def write_csv(rows: Sequence[dict[str, Any]], path: Path, columns: Sequence[str]) -> None:
-    """Write `rows` with exactly `columns`, in that order, a header first."""
+def write_csv(
+    rows: Sequence[dict[str, Any]], path: Path, columns: Sequence[str] | None = None
+) -> None:
+    """Write `rows` with exactly `columns` (default: the first row's keys), a header first."""
+    columns = list(rows[0]) if columns is None else columns
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")

@@ -20,7 +20,6 @@ Usage: python tools/bench_throughput.py [--intervals 0.5 1 2]
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import threading
@@ -32,8 +31,9 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import RESULTS, write_csv  # noqa: E402  (one CSV writer for both benchmarks)
+
 INTERVALS = (0.5, 1.0, 2.0)
 START_RATE = 50_000  # words per second, the first rate tried at the shortest interval
 MAX_WORDS_PER_BATCH = 12_000_000  # beyond this the driver's list of lines gets large: stop
@@ -236,15 +236,6 @@ def fit_line(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     sxx = sum((x - mean_x) ** 2 for x in xs)
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
     return mean_y - slope * mean_x, slope
-
-
-def write_csv(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    """Write `rows` with their keys as the header, in order."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def page_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
