@@ -45,12 +45,13 @@ lint: setup
 	$(BIN)/ruff check .
 
 unit: setup
-	$(BIN)/python -m pytest -q tests --ignore=tests/test_notebooks_rerun.py --ignore=tests/test_site.py
+	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py
 
+# nbval runs every notebook from a fresh kernel, then once more in the same kernel (as a learner
+# who re-runs it without restarting), and compares both runs with the stored outputs.
 notebooks: setup
-	$(NBENV) $(BIN)/python -m pytest -q -p no:cacheprovider --nbval $(NOTEBOOKS) \
-	  --nbval-sanitize-with tools/nbval-sanitize.cfg --nbval-cell-timeout 600
-	$(NBENV) $(BIN)/python -m pytest -q tests/test_notebooks_rerun.py
+	$(NBENV) $(BIN)/python -m pytest -q -p no:cacheprovider -p tools.nbval_second_run \
+	  --nbval $(NOTEBOOKS) --nbval-sanitize-with tools/nbval-sanitize.cfg --nbval-cell-timeout 600
 
 # Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
 # workers) of every notebook from a fresh kernel, then the word-count throughput; the results

@@ -7,6 +7,7 @@ import platform
 import sys
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from .java import MINIMUM_JAVA, JavaError, check_java
 
@@ -34,6 +35,42 @@ def total_memory_gib() -> float | None:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError, AttributeError):
         return None
+
+
+CGROUP = Path("/sys/fs/cgroup")
+NO_LIMIT = 2**60  # cgroup v1 writes a huge number when there is no limit
+
+
+def memory_limit_gib(cgroup: Path = CGROUP) -> float | None:
+    """The memory limit of this container (Binder, Docker, JupyterHub) in GiB, None if unlimited.
+
+    Inside a container the machine's memory is not what a notebook may use: Binder, for one,
+    shows the host's memory but stops the kernel at its limit (cgroup v2 ``memory.max``, or
+    cgroup v1 ``memory/memory.limit_in_bytes``).
+    """
+    for limit_file in (cgroup / "memory.max", cgroup / "memory" / "memory.limit_in_bytes"):
+        try:
+            text = limit_file.read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < NO_LIMIT:
+            return int(text) / 2**30
+        return None
+    return None
+
+
+def memory_check(machine_gib: float | None, limit_gib: float | None) -> Check:
+    """The memory verdict: the smaller of the machine's memory and the container's limit."""
+    if machine_gib is None and limit_gib is None:
+        return Check("Memory", "unknown", WARN, "Could not read the machine's memory.")
+    usable = min(x for x in (machine_gib, limit_gib) if x is not None)
+    found = f"{usable:.1f} GiB"
+    if limit_gib is not None and (machine_gib is None or limit_gib < machine_gib):
+        found += " (the container's limit"
+        found += f"; the machine has {machine_gib:.1f} GiB)" if machine_gib else ")"
+    enough = usable >= 2
+    advice = "" if enough else "A lab needs about 1 GiB; close other programs and notebooks."
+    return Check("Memory", found, OK if enough else WARN, advice)
 
 
 def environment_checks() -> list[Check]:
@@ -89,17 +126,5 @@ def environment_checks() -> list[Check]:
             "" if cores >= 2 else "One core works; batches run one task at a time.",
         )
     )
-    memory = total_memory_gib()
-    if memory is None:
-        checks.append(Check("Memory", "unknown", WARN, "Could not read the machine's memory."))
-    else:
-        enough = memory >= 2
-        checks.append(
-            Check(
-                "Memory",
-                f"{memory:.1f} GiB",
-                OK if enough else WARN,
-                "" if enough else "A lab needs about 1 GiB; close other programs.",
-            )
-        )
+    checks.append(memory_check(total_memory_gib(), memory_limit_gib()))
     return checks

@@ -28,3 +28,29 @@ def test_small_machine_gets_warnings_not_failures(monkeypatch):
     got = verdicts(setup_check.environment_checks())
     assert got["CPU cores"] == "warning"
     assert got["Memory"] == "warning"
+
+
+def test_a_container_limit_is_read_from_cgroup_v2_and_v1(tmp_path):
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "memory.max").write_text(f"{2 * 2**30}\n")
+    assert setup_check.memory_limit_gib(v2) == 2.0
+    (v2 / "memory.max").write_text("max\n")
+    assert setup_check.memory_limit_gib(v2) is None
+    v1 = tmp_path / "v1"
+    (v1 / "memory").mkdir(parents=True)
+    (v1 / "memory" / "memory.limit_in_bytes").write_text(f"{2**30}\n")
+    assert setup_check.memory_limit_gib(v1) == 1.0
+    (v1 / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")
+    assert setup_check.memory_limit_gib(v1) is None
+    assert setup_check.memory_limit_gib(tmp_path / "none") is None
+
+
+def test_memory_verdict_uses_the_container_limit_not_the_machine():
+    binder = setup_check.memory_check(machine_gib=24.0, limit_gib=1.5)
+    assert binder.verdict == "warning"
+    assert binder.found == "1.5 GiB (the container's limit; the machine has 24.0 GiB)"
+    assert "1 GiB" in binder.advice
+    laptop = setup_check.memory_check(machine_gib=8.0, limit_gib=None)
+    assert (laptop.verdict, laptop.found) == ("ok", "8.0 GiB")
+    assert setup_check.memory_check(None, None).verdict == "warning"

@@ -332,6 +332,23 @@ def test_search_finds_the_watermark_chapter(browser, site_url):
         context.close()
 
 
+def visible_count(page, selector: str) -> int:
+    return page.locator(selector).evaluate_all("els => els.filter(e => e.checkVisibility()).length")
+
+
+@pytest.mark.parametrize("width", [1280, 400], ids=["wide", "phone"])
+def test_one_search_box_and_a_menu_at_any_width(browser, site_url, width):
+    context = open_context(browser, site_url)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{site_url}chapters/04-windows.html")
+        assert visible_count(page, ".search-button__button") == 1  # a field or an icon
+        assert visible_count(page, "button.primary-toggle") >= 1  # the table of contents
+    finally:
+        context.close()
+
+
 def test_figures_stay_readable_in_dark_mode(browser, site_url):
     context = open_context(browser, site_url, dark=True)
     try:
