@@ -17,7 +17,7 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test lint unit notebooks site-test bench bench-throughput build-strict execute lessons answer-key serve lab clean
+.PHONY: help setup java book test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute lessons answer-key serve lab clean
 
 help:
 	@sed -n "1,7p" Makefile
@@ -25,12 +25,23 @@ help:
 java:
 	@$(PYTHON) streamlab/java.py
 
-$(STAMP): pyproject.toml
+# The exact packages of requirements.lock (hashes checked), then the book's helpers alone.
+$(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) streamlab/java.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Regenerate requirements.lock from pyproject.toml (every package with its hashes, from PyPI)
+# with a pinned uv, installed into .venv first if it is not there (tools/lock.py).
+UV_VERSION := 0.13.9
+.PHONY: lock
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test "$$($(BIN)/uv --version 2>/dev/null)" = "uv $(UV_VERSION)" || \
+	  $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/python -m tools.lock --uv $(BIN)/uv
 
 setup: $(STAMP)
 
@@ -44,26 +55,36 @@ build-strict: setup
 lint: setup
 	$(BIN)/ruff check .
 
+# Unit tests in two processes (each with its own small Spark); then the tests marked `serial`
+# (the standalone cluster, timing checks), alone, so a busy core cannot change what they measure.
 unit: setup
-	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py
+	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py -m "not serial" -n 2
+	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py -m serial
 
 # nbval runs every notebook from a fresh kernel, then once more in the same kernel (as a learner
-# who re-runs it without restarting), and compares both runs with the stored outputs.
+# who re-runs it without restarting), and compares both runs with the stored outputs: two
+# notebooks at a time, the timing chapters alone (tools/check_notebooks.py). Outside CI it skips
+# the notebooks whose inputs did not change since they last passed, and says so; `make test-all`
+# (or CI=true, as .ci/run runs) checks every one.
 notebooks: setup
-	$(NBENV) $(BIN)/python -m pytest -q -p no:cacheprovider -p tools.nbval_second_run \
-	  --nbval $(NOTEBOOKS) --nbval-sanitize-with tools/nbval-sanitize.cfg --nbval-cell-timeout 600
+	$(NBENV) $(BIN)/python -m tools.check_notebooks $(if $(ALL),--all,) $(NOTEBOOKS)
 
 # Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
 # workers) of every notebook from a fresh kernel, then the word-count throughput; the results
 # and figures land in bench/results/, which chapters/appendix/performance.md shows.
 # NB=path/to/one.ipynb measures only that notebook (and skips the throughput).
 bench: setup
-	$(NBENV) $(BIN)/python tools/bench.py $(or $(NB),$(NOTEBOOKS))
-	$(if $(NB),,$(BIN)/python tools/bench_throughput.py)
+	$(NBENV) $(BIN)/python -m tools.bench $(or $(NB),$(NOTEBOOKS))
+	$(if $(NB),,$(BIN)/python -m tools.bench_throughput)
+
+# The wall time of every stage of make test (install into a new venv, lint, unit, nbval on every
+# notebook, build, browser) and the slowest tests; writes bench/results/suite*.csv (~15 min).
+bench-suite: setup
+	$(BIN)/python -m tools.bench_suite
 
 # The largest input rate a DStream word count sustains at several batch intervals (~2-3 min).
 bench-throughput: setup
-	$(BIN)/python tools/bench_throughput.py
+	$(BIN)/python -m tools.bench_throughput
 
 # The built website in headless Chromium, offline (tests/test_site.py); installs Debian's
 # chromium first where it can (as root), else the tests skip and say why.
@@ -74,18 +95,22 @@ site-test: build-strict
 test: java lint unit notebooks build-strict site-test
 	@echo "make test: all checks passed"
 
+# make test, with nbval on every notebook even where nothing changed since it last passed.
+test-all:
+	$(MAKE) test ALL=1
+
 # Re-run every notebook (or NB=path/to/one.ipynb) and store its outputs, as nbval expects them.
 execute: setup
-	$(NBENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
+	$(NBENV) $(BIN)/python -m tools.execute_notebooks $(or $(NB),$(NOTEBOOKS))
 
 # Write the cells tagged `export` of each lab to streamlab/lessons/ (tests and spark-submit use them).
 lessons: setup
-	$(BIN)/python tools/export_lab_code.py
+	$(BIN)/python -m tools.export_lab_code
 
 # The instructors' answer key, chapters/answer-key.md: every exercise and its solution, taken
 # from the notebooks (run it after editing an exercise; a test fails while the page is stale).
 answer-key: setup
-	$(BIN)/python tools/answer_key.py
+	$(BIN)/python -m tools.answer_key
 
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"

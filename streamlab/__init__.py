@@ -3,7 +3,8 @@
 The Spark code a reader is learning stays in the notebooks; this package only hides set-up.
 """
 
-from .capture import BatchTable, StreamRunError, batch_timings, capture, run
+from .capture import MicroBatchTable, StreamRunError, batch_timings, capture, run
+from .errors import RunError, SetupError
 from .java import JavaError, check_java
 from .session import (
     StreamingSetupError,
@@ -17,9 +18,11 @@ from .session import (
 from .sources import FileDrop, replay
 
 __all__ = [
-    "BatchTable",
     "FileDrop",
     "JavaError",
+    "MicroBatchTable",
+    "RunError",
+    "SetupError",
     "StreamRunError",
     "StreamingSetupError",
     "batch_timings",

@@ -6,6 +6,7 @@ Structured Streaming), never by wall-clock time, so a lab prints the same table 
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -16,10 +17,10 @@ import pandas as pd
 from pyspark.streaming import DStream, StreamingContext
 from pyspark.streaming.listener import StreamingListener
 
-from . import benchlog
+from .errors import RunError
 
 
-class StreamRunError(RuntimeError):
+class StreamRunError(RunError):
     """A stream could not be started or did not finish; the message says what to do."""
 
 
@@ -77,7 +78,7 @@ def _ms(batch_time: Any) -> int:
 
 
 @dataclass
-class BatchOutput:
+class DStreamBatches:
     """What one DStream produced in each batch, filled while the stream runs."""
 
     columns: list[str]
@@ -111,7 +112,10 @@ class BatchOutput:
         return df.reset_index(drop=True)
 
 
-_OUTPUTS: dict[int, BatchOutput] = {}
+# The outputs that `capture` registered, by the number their foreachRDD function holds: only
+# those of the latest StreamingContext (and of the running one, if that is another).
+_OUTPUTS: dict[int, DStreamBatches] = {}
+_KEYS = itertools.count(1)  # never reused, so a function from a checkpoint finds no stranger
 
 
 def _collector(key: int) -> Any:
@@ -127,16 +131,30 @@ def _collector(key: int) -> Any:
     return collect
 
 
+def _forget_other_contexts(ssc: StreamingContext) -> None:
+    """Unregister the outputs of every StreamingContext but `ssc` and the running one.
+
+    Each new context (a cell run again, a move of a Lab 2 slider) registers outputs of its own;
+    those of the contexts before it get no more batches. What they collected stays in the
+    objects `capture` returned.
+    """
+    running = StreamingContext.getActive()
+    keep = [getattr(context, "_streamlab_tracker", None) for context in (ssc, running)]
+    for key in [k for k, output in _OUTPUTS.items() if all(output.tracker is not t for t in keep)]:
+        del _OUTPUTS[key]
+
+
 def capture(dstream: DStream, columns: Sequence[str],
-            apply: Callable[[Any], Any] | None = None) -> BatchOutput:
+            apply: Callable[[Any], Any] | None = None) -> DStreamBatches:
     """Collect every batch of `dstream` (an output operation, registered before the start).
 
     Each element becomes one row; tuples are spread over `columns`. With `apply`, each batch's
     RDD goes through `apply(rdd)` first, when the batch *runs* (inside `foreachRDD`), whereas
     `transform` calls its function when Spark *plans* the batch, which can be earlier.
     """
-    output = BatchOutput(columns=list(columns), tracker=_tracker(dstream._ssc), apply=apply)
-    key = len(_OUTPUTS) + 1
+    _forget_other_contexts(dstream._ssc)
+    output = DStreamBatches(columns=list(columns), tracker=_tracker(dstream._ssc), apply=apply)
+    key = next(_KEYS)
     _OUTPUTS[key] = output
     dstream.foreachRDD(_collector(key))
     return output
@@ -173,6 +191,19 @@ def _state(ssc: StreamingContext) -> str:
     return str(ssc._jssc.getState().toString())
 
 
+MANUAL_CLOCK = "org.apache.spark.util.ManualClock"
+
+
+def _manual_clock(ssc: StreamingContext) -> Any | None:
+    """The context's clock when it is Spark's ManualClock (see session.use_manual_clock)."""
+    clock = ssc._jssc.ssc().scheduler().clock()
+    return clock if clock.getClass().getName() == MANUAL_CLOCK else None
+
+
+def _batch_ms(ssc: StreamingContext) -> int:
+    return int(ssc._jssc.ssc().graph().batchDuration().milliseconds())
+
+
 def run(ssc: StreamingContext, batches: int, timeout: float = 120.0) -> pd.DataFrame:
     """Start `ssc`, wait until `batches` batches have completed, stop it (Spark keeps running).
 
@@ -202,17 +233,22 @@ def run(ssc: StreamingContext, batches: int, timeout: float = 120.0) -> pd.DataF
             raise
         raise StreamRunError(message) from None
     deadline = time.monotonic() + timeout
+    clock = _manual_clock(ssc)
     try:
-        while len(tracker.completed) < batches:
-            if ssc.awaitTerminationOrTimeout(0.05):
-                raise StreamRunError("The stream stopped before the requested batches ran.")
-            if time.monotonic() > deadline:
-                raise StreamRunError(
-                    f"Only {len(tracker.completed)} of {batches} batches finished in {timeout} s. "
-                    "Each batch takes longer than the batch interval allows: raise the interval, "
-                    "shrink the input, or give the run a longer timeout."
-                )
-        benchlog.record_batches(ssc, batches)  # only under `make bench`: the time asked for
+        for batch in range(1, batches + 1):
+            if clock is not None:  # tests: one batch interval passes when asked, not by waiting
+                clock.advance(_batch_ms(ssc))
+            elif batch < batches:
+                continue  # the system clock cuts the batches: wait for the last one
+            while len(tracker.completed) < batch:
+                if ssc.awaitTerminationOrTimeout(0.05 if clock is None else 0.005):
+                    raise StreamRunError("The stream stopped before the requested batches ran.")
+                if time.monotonic() > deadline:
+                    raise StreamRunError(
+                        f"Only {len(tracker.completed)} of {batches} batches finished in "
+                        f"{timeout} s. Each batch takes longer than the batch interval allows: "
+                        "raise the interval, shrink the input, or give the run a longer timeout."
+                    )
     finally:
         ssc.stop(stopSparkContext=False, stopGraceFully=False)
     return batch_timings(ssc)
@@ -236,7 +272,7 @@ def batch_timings(ssc: StreamingContext) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("batch").reset_index(drop=True)
 
 
-class BatchTable:
+class MicroBatchTable:
     """Collects each micro-batch of a Structured Streaming query; pass `.add` to foreachBatch."""
 
     def __init__(self) -> None:

@@ -3,6 +3,8 @@
 Re-running a notebook cell must not fail with "Only one SparkContext" or "StreamingContext
 cannot be restarted", so every getter here returns what is already running, and
 `streaming_context` stops the previous StreamingContext (but not Spark) before making a new one.
+The applications of `streamlab.apps` start Spark here too: under spark-submit the master, the
+driver's memory and Java options are spark-submit's, and its settings win over these defaults.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from pyspark import SparkContext
+from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 from pyspark.streaming import StreamingContext
 
+from .errors import SetupError
 from .java import check_java
 
 APP_NAME = "spark-streaming-hands-on"
@@ -36,7 +39,7 @@ JVM_OPTIONS = (
 )
 
 
-class StreamingSetupError(ValueError):
+class StreamingSetupError(SetupError):
     """A streaming job was set up in a way Spark would reject; the message says how to fix it."""
 
 
@@ -45,11 +48,44 @@ def master_url() -> str:
     return os.environ.get("SPARK_MASTER", "local[*]")
 
 
+SCRATCH_PREFIX = "streamlab-"  # + the kernel's process id
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def remove_stale_scratch(folder: Path | None = None) -> list[Path]:
+    """Delete the scratch folders of kernels that no longer run; return what was deleted.
+
+    A kernel removes its own folder when it exits, but a kernel that is killed (as Jupyter and
+    nbval do when they shut one down at once) cannot; the next kernel cleans up after it.
+    """
+    folder = Path(folder or tempfile.gettempdir())
+    removed = []
+    for path in folder.glob(f"{SCRATCH_PREFIX}*"):
+        pid = path.name[len(SCRATCH_PREFIX) :]
+        if path.is_dir() and pid.isdigit() and not _is_running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def scratch_root() -> Path:
-    """A per-kernel folder for Spark's temporary files, checkpoints and file-drop sources."""
+    """A per-kernel folder for Spark's temporary files, checkpoints and file-drop sources.
+
+    It is deleted when the kernel exits, and left-overs of killed kernels at the next start.
+    """
     root = os.environ.get("STREAMLAB_SCRATCH")
     if root is None:
-        root = str(Path(tempfile.gettempdir()) / f"streamlab-{os.getpid()}")
+        remove_stale_scratch()
+        root = str(Path(tempfile.gettempdir()) / f"{SCRATCH_PREFIX}{os.getpid()}")
         os.environ["STREAMLAB_SCRATCH"] = root
         atexit.register(shutil.rmtree, root, True)
     path = Path(root)
@@ -81,66 +117,98 @@ def _is_on_this_machine(master: str) -> bool:
     return master.startswith("local") or "127.0.0.1" in master or "localhost" in master
 
 
-def get_spark(app_name: str = APP_NAME) -> SparkSession:
-    """Return this kernel's SparkSession, starting it with small-machine defaults if needed."""
+def submitted_settings() -> dict[str, str] | None:
+    """The spark.* settings spark-submit started this driver with; None outside spark-submit.
+
+    spark-submit starts the JVM first and then this Python, which finds that JVM through
+    $PYSPARK_GATEWAY_PORT (pyspark/java_gateway.py); spark-submit has put its settings (always
+    `spark.master`: --master, or local[*]) into the JVM's Java system properties, which a
+    SparkConf reads once PySpark is connected to that JVM. Without that variable Python starts
+    the JVM itself, later, with the settings of `get_spark`.
+    """
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        return None
+    SparkContext._ensure_initialized()  # connects to spark-submit's JVM; starts none
+    return dict(SparkConf().getAll())
+
+
+def get_spark(app_name: str = APP_NAME, log_level: str = "ERROR") -> SparkSession:
+    """Return this kernel's SparkSession, starting it with small-machine defaults if needed.
+
+    Under spark-submit, the master, memory and Java options are spark-submit's and every
+    setting it was given (--conf) is kept; the defaults here fill in the rest.
+    """
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    check_java()
-    _prepare_environment()
-    master = master_url()
+    submitted = submitted_settings()
+    if submitted is None:  # this process starts Spark's JVM
+        check_java()
+        _prepare_environment()
+    builder = SparkSession.builder.appName(app_name)
+    for key, value in startup_settings(submitted).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(log_level)
+    return spark
+
+
+def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
+    """What `get_spark` sets: all its defaults, or under spark-submit those it did not set.
+
+    `submitted` is what spark-submit set (see `submitted_settings`); then the JVM is already
+    running, so the master and what a JVM needs at its start (memory, Java options) stay its.
+    """
+    master = master_url() if submitted is None else submitted.get("spark.master", "local[*]")
     scratch = scratch_root()
     # The cores this process may run on: in a container, os.cpu_count() counts the whole node's.
     usable = getattr(os, "sched_getaffinity", None)
     cores = len(usable(0)) if usable else os.cpu_count() or 2
+    # Partitions of shuffles and of parallelize: one per core, or $STREAMLAB_PARTITIONS
+    # (the unit tests use 1, as PySpark's own tests do: fewer, cheaper tasks).
+    cores = int(os.environ.get("STREAMLAB_PARTITIONS") or cores)
     java_options = (
         f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={scratch} "
         + os.environ.get("STREAMLAB_JVM_OPTS", JVM_OPTIONS)
     )
-    builder = (
-        SparkSession.builder.master(master)
-        .appName(app_name)
-        .config("spark.driver.memory", DRIVER_MEMORY)
-        .config("spark.driver.extraJavaOptions", java_options)
-        .config("spark.local.dir", str(scratch))
-        .config("spark.sql.shuffle.partitions", str(cores))
-        .config("spark.default.parallelism", str(cores))
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.ui.enabled", os.environ.get("STREAMLAB_SPARK_UI", "false"))
-        .config("spark.sql.streaming.forceDeleteTempCheckpointLocation", "true")
+    settings = {
+        "spark.master": master,
+        "spark.driver.memory": DRIVER_MEMORY,
+        "spark.driver.extraJavaOptions": java_options,
+        "spark.local.dir": str(scratch),
+        "spark.sql.shuffle.partitions": str(cores),
+        "spark.default.parallelism": str(cores),
+        "spark.ui.showConsoleProgress": "false",
+        "spark.ui.enabled": os.environ.get("STREAMLAB_SPARK_UI", "false"),
+        "spark.sql.streaming.forceDeleteTempCheckpointLocation": "true",
         # Small data, small JVM (measured on Lab 3 with `make bench`): adaptive execution and
         # broadcast joins each keep pools of idle threads (about 300 in all, each with its
         # stack), and whole-stage code generation loads thousands of classes; without them
         # the JVM peaks about 150 MiB lower and short queries run no slower.
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.broadcastExchange.maxThreadThreshold", "4")
-        .config("spark.sql.codegen.wholeStage", "false")
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.broadcastExchange.maxThreadThreshold": "4",
+        "spark.sql.codegen.wholeStage": "false",
         # Spark keeps the history of jobs, stages, tasks and queries in the driver's heap
         # (for its UI, even when the UI is off): 100,000 tasks by default. Keep a little.
-        .config("spark.ui.retainedJobs", "50")
-        .config("spark.ui.retainedStages", "50")
-        .config("spark.ui.retainedTasks", "2000")
-        .config("spark.sql.ui.retainedExecutions", "20")
-        .config("spark.streaming.ui.retainedBatches", "20")
-        .config("spark.sql.session.timeZone", "UTC")
-    )
+        "spark.ui.retainedJobs": "50",
+        "spark.ui.retainedStages": "50",
+        "spark.ui.retainedTasks": "2000",
+        "spark.sql.ui.retainedExecutions": "20",
+        "spark.streaming.ui.retainedBatches": "20",
+        "spark.sql.session.timeZone": "UTC",
+    }
     if _is_on_this_machine(master):
-        builder = builder.config("spark.driver.host", "127.0.0.1").config(
-            "spark.driver.bindAddress", "127.0.0.1"
-        )
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
+        settings["spark.driver.host"] = "127.0.0.1"
+        settings["spark.driver.bindAddress"] = "127.0.0.1"
+    if submitted is None:
+        return settings
+    launch = ("spark.master", "spark.driver.memory", "spark.driver.extraJavaOptions")
+    return {k: v for k, v in settings.items() if k not in launch and k not in submitted}
 
 
 def get_context() -> SparkContext:
     """Return this kernel's SparkContext (the DStream API works on it)."""
     return get_spark().sparkContext
-
-
-def active_streaming_context() -> StreamingContext | None:
-    """The StreamingContext that is started in this JVM, if any."""
-    return StreamingContext.getActive()
 
 
 def stop_streaming() -> None:
@@ -183,9 +251,24 @@ def streaming_context(
         ssc = StreamingContext(context, batch_seconds)
     if checkpoint is not None:
         ssc.checkpoint(str(checkpoint))
+        _quiet_queue_checkpoint_warning(context)
     else:
         _forget_checkpoint_dir(context)
     return ssc
+
+
+def _quiet_queue_checkpoint_warning(context: SparkContext) -> None:
+    """Log only errors of QueueInputDStream, which warns at every checkpoint.
+
+    The replayed input (`streamlab.replay`, a queueStream) cannot be checkpointed; the replay
+    is how the book makes runs repeatable, so the warning is no news (an application under
+    spark-submit logs warnings, a notebook only errors).
+    """
+    jvm = context._jvm
+    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "org.apache.spark.streaming.dstream.QueueInputDStream",
+        jvm.org.apache.logging.log4j.Level.ERROR,
+    )
 
 
 def _forget_checkpoint_dir(context: SparkContext) -> None:
@@ -197,6 +280,22 @@ def _forget_checkpoint_dir(context: SparkContext) -> None:
     """
     jvm_context = context._jsc.sc()
     getattr(jvm_context, "checkpointDir_$eq")(context._jvm.scala.Option.empty())
+
+
+def use_manual_clock(enabled: bool = True) -> None:
+    """Make the next StreamingContexts run on Spark's ManualClock (for tests), or not.
+
+    On a ManualClock a batch interval passes only when `streamlab.run` advances the clock, so a
+    test of what batches contain runs as fast as Spark computes, not one interval per batch,
+    with the same output (Spark's own streaming suites test this way). A StreamingContext reads
+    the setting when it is made. Timing checks and file streams (which ignore files newer than
+    the clock) need the real clock; notebooks always use it: they show what a learner runs.
+    """
+    conf = get_context()._jsc.sc().conf()
+    if enabled:
+        conf.set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
+    else:
+        conf.remove("spark.streaming.clock")
 
 
 def stop_spark() -> None:

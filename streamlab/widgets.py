@@ -1,10 +1,12 @@
 """Sliders that redraw a figure at once, and a still picture of the default for the website.
 
 `explore(draw, controls)` shows the controls and the figure `draw(**values)`; every move redraws.
-A setting Spark would refuse (a window that is not a multiple of the batch interval, say) shows
-its plain message instead of a figure. The cell's output also carries a PNG of the default
-setting: JupyterLab, Binder and Colab show the live widget, the website (no kernel) shows the
-picture, because the book's configuration drops the widget view from the HTML build.
+A setting Spark would refuse (a window that is not a multiple of the batch interval, say: a
+`streamlab.errors.SetupError`) shows its plain message instead of a figure, and so does a run
+that could not finish (a `RunError`, or Java missing); any other exception is a bug and
+surfaces. The cell's output also carries a PNG of the default setting: JupyterLab, Binder and
+Colab show the live widget, the website (no kernel) shows the picture, because the book's
+configuration drops the widget view from the HTML build.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 from matplotlib.figure import Figure
+
+from .errors import RunError, SetupError
+from .java import JavaError
 
 LIVE_NOTE = (
     "A still picture of the default setting. Open this page in Binder or Colab (rocket icon) "
@@ -68,10 +73,10 @@ class Explorer:
         self.output.append_stdout("Working…\n")
         try:
             fig = self.draw(**self.values())
-        except ValueError as error:  # settings Spark would refuse: say why, draw nothing
+        except SetupError as error:  # settings Spark would refuse: say why, draw nothing
             self._say(str(error), "Not a valid setting")
             return
-        except RuntimeError as error:  # a valid setting whose run failed (too slow, say)
+        except (RunError, JavaError) as error:  # a valid setting whose run failed (too slow)
             self._say(str(error), "The run failed")
             return
         self.message = None

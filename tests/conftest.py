@@ -1,5 +1,11 @@
 """One SparkSession for the whole test run (as PySpark's own streaming tests do), in a scratch
-folder of its own, stopped at the end."""
+folder of its own, stopped at the end.
+
+DStream tests run on Spark's ManualClock (`sc`): `streamlab.run` advances it one batch interval
+per batch, so a test takes as long as Spark computes, not one interval per batch. Tests of
+timing, or of file streams (which ignore files newer than the clock), ask for `sc_real_clock`.
+Partitioning is not what these tests check, so Spark and the replayed input use one partition.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import pytest
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory):
     os.environ["STREAMLAB_SCRATCH"] = str(tmp_path_factory.mktemp("streamlab-scratch"))
+    os.environ.setdefault("STREAMLAB_PARTITIONS", "1")
     from streamlab import get_spark, stop_spark
 
     session = get_spark()
@@ -19,8 +26,22 @@ def spark(tmp_path_factory):
 
 
 @pytest.fixture
-def sc(spark):
+def sc(spark, monkeypatch):
+    """The SparkContext, with new StreamingContexts on Spark's ManualClock."""
+    from streamlab import sources, stop_streaming
+    from streamlab.session import use_manual_clock
+
+    monkeypatch.setattr(sources, "REPLAY_PARTITIONS", 1)
+    use_manual_clock(True)
+    yield spark.sparkContext
+    stop_streaming()  # a failing test must not leave a stream running for the next one
+    use_manual_clock(False)
+
+
+@pytest.fixture
+def sc_real_clock(spark):
+    """The SparkContext, with StreamingContexts on the system clock (timing, file streams)."""
     from streamlab import stop_streaming
 
     yield spark.sparkContext
-    stop_streaming()  # a failing test must not leave a stream running for the next one
+    stop_streaming()

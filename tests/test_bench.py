@@ -1,32 +1,26 @@
-"""The pure parts of `make bench`: the floor, the results files, the log of waits, the rate
-search. No Spark is started here."""
+"""The pure parts of `make bench`: the floor, the results files, the log of waits, the memory
+sampler, the rate search. No Spark is started here."""
 
 from __future__ import annotations
 
 import csv
-import importlib.util
+import importlib
 import json
+import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from streamlab import benchlog
+from tools import bench, benchlog
+from tools import bench_throughput as throughput
 
-TOOLS = Path(__file__).resolve().parent.parent / "tools"
-
-
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", TOOLS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_tool("bench")
-throughput = load_tool("bench_throughput")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def result(**changes):
@@ -37,6 +31,8 @@ def result(**changes):
         "started_spark": True,
         "peak_pss_mib": 700.4,
         "peak_rss_mib": 760.6,
+        "peak_pss_run2_mib": 720.2,
+        "peak_rss_run2_mib": 780.9,
     }
     return {**base, **changes}
 
@@ -56,11 +52,17 @@ def test_table_row_reports_ratio_and_targets():
     assert row["floor_s"] == 15.0 and row["waits_s"] == 10.5 and row["spark_start_s"] == 4.5
     assert row["ratio"] == 2.0 and row["within_1_5x_floor"] == "no"
     assert row["peak_pss_mib"] == 700 and row["peak_rss_mib"] == 761
+    assert row["peak_pss_run2_mib"] == 720 and row["peak_rss_run2_mib"] == 781
     assert row["within_1gib"] == "yes"
     assert list(row) == bench.COLUMNS
 
     fast = bench.table_row(result(wall_s=22.0, peak_pss_mib=1100.0), spark_start_s=4.5)
     assert fast["within_1_5x_floor"] == "yes" and fast["within_1gib"] == "no"
+
+
+def test_the_memory_target_holds_for_both_runs():
+    second = bench.table_row(result(peak_pss_run2_mib=1030.0), spark_start_s=4.5)
+    assert second["within_1gib"] == "no" and bench.peak_pss_mib(second) == 1030
 
 
 def test_a_notebook_without_spark_or_waits_has_no_floor():
@@ -70,12 +72,18 @@ def test_a_notebook_without_spark_or_waits_has_no_floor():
 
 
 def test_new_rows_replace_old_ones_in_book_order():
-    old = [{"notebook": "a", "wall_s": "1"}, {"notebook": "b", "wall_s": "2"},
-           {"notebook": "gone", "wall_s": "9"}]
+    old = [
+        {"notebook": "a", "wall_s": "1"},
+        {"notebook": "b", "wall_s": "2"},
+        {"notebook": "gone", "wall_s": "9"},
+    ]
     new = [{"notebook": "b", "wall_s": 3}, {"notebook": "c", "wall_s": 4}]
     merged = bench.merge_rows(old, new, order=["c", "b", "a"])
-    assert merged == [{"notebook": "c", "wall_s": 4}, {"notebook": "b", "wall_s": 3},
-                      {"notebook": "a", "wall_s": "1"}]
+    assert merged == [
+        {"notebook": "c", "wall_s": 4},
+        {"notebook": "b", "wall_s": 3},
+        {"notebook": "a", "wall_s": "1"},
+    ]
 
 
 def test_csv_round_trip_and_old_layouts_are_dropped(tmp_path):
@@ -93,15 +101,25 @@ def test_csv_round_trip_and_old_layouts_are_dropped(tmp_path):
 
 
 def test_machine_files_name_every_item(tmp_path):
-    info = {"date": "2026-01-01 00:00 UTC", "cpu": "CPU", "cores": "2", "memory": "24 GiB",
-            "os": "Linux", "python": "3.11", "java": "openjdk 17", "pyspark": "4.3.0",
-            "spark_master": "local[*]"}
+    info = {
+        "date": "2026-01-01 00:00 UTC",
+        "cpu": "CPU",
+        "cores": "2",
+        "memory": "24 GiB",
+        "os": "Linux",
+        "python": "3.11",
+        "java": "openjdk 17",
+        "pyspark": "4.3.0",
+        "spark_master": "local[*]",
+    }
     bench.write_machine(info, 4.25, folder=tmp_path)
     assert json.loads((tmp_path / "machine.json").read_text())["spark_start_s"] == "4.2"
     with (tmp_path / "machine.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == len(info) + 1 and rows[0] == {"item": "measured",
-                                                      "value": "2026-01-01 00:00 UTC"}
+    assert len(rows) == len(info) + 1 and rows[0] == {
+        "item": "measured",
+        "value": "2026-01-01 00:00 UTC",
+    }
 
 
 # --- the log of waits --------------------------------------------------------------------------
@@ -144,6 +162,174 @@ def test_only_waits_that_end_on_their_timeout_count(tmp_path, monkeypatch):
 
 def test_waits_outside_notebook_cells_are_not_logged():
     assert not benchlog._called_from_a_cell()  # pytest's frames are not a notebook's cells
+
+
+def fake_context(interval_ms):
+    """Just enough of a StreamingContext for the log: its batch interval, asked of the JVM."""
+    duration = SimpleNamespace(milliseconds=lambda: interval_ms)
+    graph = SimpleNamespace(batchDuration=lambda: duration)
+    return SimpleNamespace(_jssc=SimpleNamespace(ssc=lambda: SimpleNamespace(graph=lambda: graph)))
+
+
+def test_a_completed_run_logs_its_batches_times_the_interval(tmp_path, monkeypatch):
+    log = tmp_path / "waits.jsonl"
+    monkeypatch.setenv(benchlog.ENV, str(log))
+    calls = []
+
+    def run(ssc, batches, timeout=120.0):
+        """The library's run."""
+        calls.append((batches, timeout))
+        if timeout < 1:
+            raise RuntimeError("only 2 of 4 batches finished")
+        return "timings"
+
+    logged = benchlog._logged_run(run)
+    assert logged.__doc__ == "The library's run." and logged._streamlab_bench
+    assert logged(fake_context(500), batches=4) == "timings"
+    assert logged(fake_context(2500), 2, timeout=30) == "timings"
+    with pytest.raises(RuntimeError):
+        logged(fake_context(500), 4, 0.5)  # a run that failed asked for no waiting
+    assert calls == [(4, 120.0), (2, 30), (4, 0.5)]
+    assert benchlog.read(log) == [
+        {"kind": "dstream", "seconds": 2.0, "detail": "4 batches x 0.5 s"},
+        {"kind": "dstream", "seconds": 5.0, "detail": "2 batches x 2.5 s"},
+    ]
+
+
+def test_install_wraps_the_library_from_outside(monkeypatch):
+    from pyspark.sql.streaming.query import StreamingQuery
+    from pyspark.streaming import StreamingContext
+
+    import streamlab
+
+    capture = importlib.import_module("streamlab.capture")  # streamlab.capture is a function
+    # Everything install() patches is put back after the test.
+    for owner, name in [
+        (streamlab, "run"),
+        (capture, "run"),
+        (time, "sleep"),
+        (StreamingContext, "awaitTermination"),
+        (StreamingContext, "awaitTerminationOrTimeout"),
+        (StreamingQuery, "awaitTermination"),
+    ]:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+    library_run = capture.run
+    benchlog.install()
+    benchlog.install()  # a second call wraps nothing twice
+    assert streamlab.run is capture.run and capture.run.__wrapped__ is library_run
+    assert time.sleep._streamlab_bench and StreamingQuery.awaitTermination._streamlab_bench
+
+
+def test_the_library_knows_no_benchmark():
+    sources = (REPO / "streamlab").rglob("*.py")
+    assert not [p for p in sources if "benchlog" in p.read_text(encoding="utf-8")]
+
+
+# --- memory: a process tree, its forked children and the JVM's spawn copies ---------------------
+
+
+def forked_child(mib: int):
+    """Fork a child that holds `mib` MiB of its own (touched) memory and sleeps; its pid."""
+    ready, done = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: same command line as its parent, as a PySpark worker has
+        try:
+            os.close(ready)
+            _block = bytearray(b"x") * (mib * bench.MIB)  # written, so resident
+            os.write(done, b"1")
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    os.close(done)
+    assert os.read(ready, 1) == b"1"
+    os.close(ready)
+    return pid
+
+
+def stop_child(pid):
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def test_a_forked_child_with_the_same_command_line_is_counted():
+    pid = forked_child(50)
+    try:
+        parts = {p.pid: p for p in bench.sample_tree(os.getpid())}
+        assert pid in parts, "a forked child (like a PySpark worker) was skipped"
+        assert parts[pid].pss >= 45 * bench.MIB
+        assert parts[os.getpid()].role == "kernel"
+
+        memory = bench.TreeMemory(interval=0.01)
+        memory.pid = os.getpid()
+        memory.start()
+        time.sleep(0.2)
+        memory.stop()
+        (peak,) = memory.runs
+        assert pid in {p.pid for p in peak.parts} and peak.pss >= parts[pid].pss
+    finally:
+        stop_child(pid)
+
+
+def test_only_a_process_that_shares_the_address_space_shares_vm():
+    if bench.shares_vm(os.getpid(), os.getpid()) is None:
+        pytest.skip("kcmp is not available or not permitted here: every child is counted")
+    started, stop = threading.Event(), threading.Event()
+    thread_ids = []
+
+    def wait():
+        thread_ids.append(threading.get_native_id())
+        started.set()
+        stop.wait(10)
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    started.wait(10)
+    try:  # a thread shares its process's memory, as a vfork child shares the JVM's
+        assert bench.shares_vm(os.getpid(), thread_ids[0]) is True
+    finally:
+        stop.set()
+        thread.join()
+
+    child = forked_child(1)
+    unrelated = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert bench.shares_vm(child, os.getpid()) is False
+        assert bench.shares_vm(unrelated.pid, os.getpid()) is False
+        assert not bench._is_spawn_copy(bench.psutil.Process(child))
+    finally:
+        stop_child(child)
+        unrelated.kill()
+        unrelated.wait()
+    assert bench.shares_vm(child, os.getpid()) is False  # gone: nothing shared
+
+
+def test_when_kcmp_cannot_tell_the_child_is_counted(monkeypatch, capsys):
+    monkeypatch.setattr(bench, "_SYS_KCMP", {})
+    monkeypatch.setattr(bench, "_kcmp_note", [])
+    pid = forked_child(1)
+    try:
+        assert bench.shares_vm(pid, os.getpid()) is None
+        assert pid in {p.pid for p in bench.sample_tree(os.getpid())}
+    finally:
+        stop_child(pid)
+    assert capsys.readouterr().err.count("every child process is counted") == 1
+
+
+def test_the_peak_of_each_run_is_kept_apart():
+    memory = bench.TreeMemory()
+    small = bench.ProcessMemory(1, "kernel", "kernel", rss=20 * bench.MIB, pss=10 * bench.MIB)
+    worker = bench.ProcessMemory(
+        2, "pyspark.daemon pyspark.worker", "Python worker", rss=60 * bench.MIB, pss=46 * bench.MIB
+    )
+    memory.runs[-1] = bench.Peak(pss=small.pss + worker.pss, rss=80, parts=[small, worker])
+    memory.new_run()
+    assert [peak.pss for peak in memory.runs] == [56 * bench.MIB, 0]
+    summary = bench._at_peak(memory.runs[0])
+    assert summary["by_role"] == {
+        "Python worker": {"processes": 1, "pss_mib": 46},
+        "kernel": {"processes": 1, "pss_mib": 10},
+    }
+    assert [p["role"] for p in summary["processes"]] == ["Python worker", "kernel"]
 
 
 # --- the throughput search ---------------------------------------------------------------------
@@ -224,24 +410,38 @@ def test_the_page_table_has_short_headers_and_names():
 
 
 def test_targets_name_the_notebooks_that_miss_them():
-    rows = [bench.table_row(result(), 4.5),
-            bench.table_row(result(notebook="chapters/05-state.ipynb", wall_s=16.0,
-                                   peak_pss_mib=1200.0), 4.5)]
+    rows = [
+        bench.table_row(result(), 4.5),
+        bench.table_row(
+            result(notebook="chapters/05-state.ipynb", wall_s=16.0, peak_pss_mib=1200.0), 4.5
+        ),
+    ]
     memory, time_, total = bench.targets(rows)
+    assert "first and second run" in memory["target"]
     assert memory["result"] == "met by 1 of 2; missed by chapters/05-state (1200 MiB)"
     assert time_["result"] == "met by 1 of 2; missed by labs/01-word-count (2.0 ×)"
     assert "46 s" in total["result"]
 
 
 def test_throughput_page_rows_are_readable():
-    row = {"batch_interval_s": 0.5, "sustained_words_per_s": 700012, "words_per_batch": 350006,
-           "median_processing_ms": 418, "capped": "no", "share_of_plain_python": 0.127}
-    assert throughput.page_rows([row]) == [{
-        "batch interval (s)": "0.5",
-        "sustained rate (words/s)": "700,012",
-        "words per batch": "350,006",
-        "processing time at that rate (ms, median)": "418",
-        "share of plain Python, one core": "13%",
-    }]
-    assert throughput.page_rows([{**row, "capped": "yes"}])[0][
-        "sustained rate (words/s)"] == "700,012 or more"
+    row = {
+        "batch_interval_s": 0.5,
+        "sustained_words_per_s": 700012,
+        "words_per_batch": 350006,
+        "median_processing_ms": 418,
+        "capped": "no",
+        "share_of_plain_python": 0.127,
+    }
+    assert throughput.page_rows([row]) == [
+        {
+            "batch interval (s)": "0.5",
+            "sustained rate (words/s)": "700,012",
+            "words per batch": "350,006",
+            "processing time at that rate (ms, median)": "418",
+            "share of plain Python, one core": "13%",
+        }
+    ]
+    assert (
+        throughput.page_rows([{**row, "capped": "yes"}])[0]["sustained rate (words/s)"]
+        == "700,012 or more"
+    )

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from pyspark.sql import functions as F
 
-from streamlab import BatchTable, FileDrop, batch_timings, capture, replay, run, streaming_context
+from streamlab import (
+    FileDrop,
+    MicroBatchTable,
+    batch_timings,
+    capture,
+    replay,
+    run,
+    streaming_context,
+)
 
 
 def test_each_replayed_batch_lands_in_its_own_batch_number(sc):
@@ -44,6 +53,40 @@ def test_capture_survives_checkpointing(sc, tmp_path):
     assert out.frame().values.tolist() == [[1, "a", 1], [2, "a", 2]]
 
 
+def test_capture_keeps_only_the_outputs_of_the_current_context(sc):
+    """Re-running a cell (a Lab 2 slider move) must not pile up every earlier output."""
+    from streamlab.capture import _OUTPUTS  # the registry (`streamlab.capture` is the function)
+
+    first = streaming_context(0.2)
+    old = capture(replay(first, [["a"]]), ["line"])
+    old_count = capture(replay(first, [["a"]]).count(), ["lines"])
+    registered = list(_OUTPUTS.values())
+    assert any(o is old for o in registered) and any(o is old_count for o in registered)
+    run(first, batches=1)
+    second = streaming_context(0.2)  # stops the first
+    new = capture(replay(second, [["b"]]), ["line"])
+    assert [id(o) for o in _OUTPUTS.values()] == [id(new)]
+    run(second, batches=1)
+    assert old.frame()["line"].tolist() == ["a"]  # what an earlier output collected stays
+    assert new.frame()["line"].tolist() == ["b"]
+
+
+def test_capture_keeps_the_outputs_of_a_running_context(sc):
+    """A context made by hand while another runs must not silence the running one."""
+    from pyspark.streaming import StreamingContext
+
+    from streamlab.capture import _OUTPUTS  # the registry (`streamlab.capture` is the function)
+
+    running = streaming_context(0.2)
+    out = capture(replay(running, [["a"]]), ["line"])
+    running.start()
+    try:
+        capture(replay(StreamingContext(sc, 0.2), [["b"]]), ["line"])
+        assert any(o is out for o in _OUTPUTS.values())
+    finally:
+        running.stop(stopSparkContext=False, stopGraceFully=False)
+
+
 def test_file_drop_writes_whole_files_in_time_order(tmp_path):
     drop = FileDrop(tmp_path / "in")
     paths = drop.drop_all([["one"], ["two", "three"], []])
@@ -57,7 +100,7 @@ def test_file_drop_writes_whole_files_in_time_order(tmp_path):
 def test_batch_table_collects_each_micro_batch_with_its_id(spark, tmp_path):
     drop = FileDrop(tmp_path / "in")
     drop.drop_all([["x y"], ["y"], ["y z"]])
-    table = BatchTable()
+    table = MicroBatchTable()
     counts = (
         spark.readStream.option("maxFilesPerTrigger", 1)
         .text(drop.path)
@@ -82,7 +125,8 @@ def test_batch_table_collects_each_micro_batch_with_its_id(spark, tmp_path):
     ]
 
 
-def test_file_drop_feeds_text_file_stream_while_it_runs(sc, tmp_path):
+@pytest.mark.serial  # a file dropped 1.2 s into a run of 0.5 s batches: timing matters
+def test_file_drop_feeds_text_file_stream_while_it_runs(sc_real_clock, tmp_path):
     """textFileStream only sees files that appear after the start: drop one mid-run."""
     import threading
 
@@ -100,3 +144,28 @@ def test_file_drop_feeds_text_file_stream_while_it_runs(sc, tmp_path):
     got = out.frame()
     assert sorted(got["line"]) == ["late one", "late two"]
     assert got["batch"].nunique() == 1 and got["batch"].iloc[0] >= 2
+
+
+def test_unit_tests_run_dstreams_on_the_manual_clock(sc):
+    """`sc` puts new contexts on Spark's ManualClock: batch times count from time 0, and ten
+    batches of 10 s take far less than 100 s because `run` advances the clock itself."""
+    import time
+
+    from streamlab.capture import _manual_clock
+
+    ssc = streaming_context(10)
+    assert _manual_clock(ssc) is not None
+    out = capture(replay(ssc, [[str(n)] for n in range(10)]).count(), ["lines"])
+    start = time.monotonic()
+    run(ssc, batches=10, timeout=60)
+    assert time.monotonic() - start < 60
+    assert out.frame()["lines"].tolist() == [1] * 10
+    assert sorted(r.batch_ms for r in ssc._streamlab_tracker.completed) == [
+        10_000 * k for k in range(1, 11)
+    ]
+
+
+def test_real_clock_fixture_keeps_the_system_clock(sc_real_clock):
+    from streamlab.capture import _manual_clock
+
+    assert _manual_clock(streaming_context(0.2)) is None

@@ -1,10 +1,11 @@
 """Stop a checkpointed Structured Streaming word count and resume it: nothing lost, nothing twice.
 
-The query reads a file-drop folder, one file per micro-batch, and keeps its counts in the state
-store under its checkpoint location. Files arrive in groups; after each group the query stops
-(`availableNow` ends it) and a fresh query resumes from the same checkpoint. Its final counts
-must equal one uninterrupted run and plain Python, and the micro-batch ids each run executes
-must be those the model (streamlab.simulate.checkpoints) predicts, with and without a crash.
+The query is Lab 1's `count_words_df` (streamlab.lessons), reading a file-drop folder, one file
+per micro-batch; it keeps its counts in the state store under its checkpoint location. Files
+arrive in groups; after each group the query stops (`availableNow` ends it) and a fresh query
+resumes from the same checkpoint. Its final counts must equal one uninterrupted run and plain
+Python, and the micro-batch ids each run executes must be those the model
+(streamlab.simulate.checkpoints) predicts, with and without a crash.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pyspark.sql import functions as F
 
-from streamlab import BatchTable, FileDrop
+from streamlab import FileDrop, MicroBatchTable
 from streamlab.data import read_word_batches
+from streamlab.lessons.word_count import count_words_df
 from streamlab.simulate.checkpoints import (
     checkpoint_at_stop,
     resume_plan,
@@ -26,23 +27,11 @@ from streamlab.simulate.checkpoints import (
 BATCHES = read_word_batches()  # 8 files of 40 lines
 
 
-def word_counts(spark, folder: str):
-    """The streaming word count of the book: one file per micro-batch, a running count."""
-    return (
-        spark.readStream.option("maxFilesPerTrigger", 1)
-        .text(folder)
-        .select(F.explode(F.split(F.col("value"), r"\s+")).alias("word"))
-        .where(F.col("word") != "")
-        .groupBy("word")
-        .count()
-    )
-
-
-def run_until_caught_up(spark, folder: str, checkpoint: Path) -> BatchTable:
+def run_until_caught_up(spark, folder: str, checkpoint: Path) -> MicroBatchTable:
     """One query from `checkpoint`: every file not yet read, then it stops by itself."""
-    table = BatchTable()
+    table = MicroBatchTable()
     query = (
-        word_counts(spark, folder)
+        count_words_df(spark.readStream.option("maxFilesPerTrigger", 1).text(folder))
         .writeStream.outputMode("complete")
         .foreachBatch(table.add)
         .option("checkpointLocation", str(checkpoint))
@@ -57,13 +46,13 @@ def run_until_caught_up(spark, folder: str, checkpoint: Path) -> BatchTable:
     return table
 
 
-def final_counts(table: BatchTable) -> dict[str, int]:
+def final_counts(table: MicroBatchTable) -> dict[str, int]:
     frame = table.frame()
     last = frame[frame["batch_id"] == frame["batch_id"].max()]
     return dict(zip(last["word"], last["count"].astype(int), strict=True))
 
 
-def batch_ids(table: BatchTable) -> list[int]:
+def batch_ids(table: MicroBatchTable) -> list[int]:
     return [int(part["batch_id"].iloc[0]) for part in table.parts]
 
 
@@ -73,7 +62,7 @@ EXPECTED = dict(
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(spark, tmp_path_factory) -> BatchTable:
+def uninterrupted(spark, tmp_path_factory) -> MicroBatchTable:
     """One run over all eight files, never stopped (shared by the tests of this module)."""
     folder = tmp_path_factory.mktemp("uninterrupted")
     drop = FileDrop(folder / "files")

@@ -32,6 +32,8 @@ from streamlab.java import find_java
 from streamlab.session import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG
 from streamlab.simulate.watermark import Event, simulate
 
+pytestmark = pytest.mark.serial  # a master, a worker and several JVMs: run alone
+
 REPO = Path(__file__).resolve().parent.parent
 SPARK_HOME = Path(pyspark.__file__).resolve().parent
 APPS = REPO / "streamlab" / "apps"
@@ -175,8 +177,8 @@ def submit(master: str, app: str, args: list[str], tmp: Path) -> subprocess.Pope
 
 def run_both(cluster: str, app: str, args: list[str], tmp: Path) -> dict[str, dict]:
     """Submit the app to the cluster and to local[2] at once; return each run's tables."""
-    runs = {"cluster": submit(cluster, app, args, tmp / "cluster")}
-    runs["local"] = submit("local[2]", app, args, tmp / "local")
+    masters = {"cluster": cluster, "local": "local[2]"}
+    runs = {name: submit(master, app, args, tmp / name) for name, master in masters.items()}
     try:
         for name, process in runs.items():
             try:
@@ -184,9 +186,10 @@ def run_both(cluster: str, app: str, args: list[str], tmp: Path) -> dict[str, di
             except subprocess.TimeoutExpired:
                 code = None
             outcome = "timed out" if code is None else f"exited with {code}"
-            assert code == 0, f"spark-submit of {app} to {name} {outcome}:\n" + tail(
-                tmp / name / "submit.log"
-            )
+            log = tmp / name / "submit.log"
+            assert code == 0, f"spark-submit of {app} to {name} {outcome}:\n" + tail(log)
+            # the app prints its master: spark-submit's --master, never one set in the code
+            assert f"{app} on {masters[name]}:" in log.read_text(errors="replace"), tail(log)
     finally:
         for process in runs.values():
             stop(process)

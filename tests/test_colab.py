@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
+from streamlab import colab
 from streamlab.colab import COLAB_CLONE, JAVA_PACKAGE, in_colab, plan, prepare
 
 
@@ -35,8 +37,18 @@ def test_the_helpers_are_always_installed_without_touching_colab_packages():
         assert not any(p.startswith(("pandas", "numpy", "ipywidgets")) for p in step)
 
 
-def test_prepare_is_a_no_op_here(monkeypatch):
+def test_prepare_changes_nothing_outside_colab(monkeypatch, tmp_path, capsys):
+    """No command run (no clone, no install), no folder made, environment and sys.path intact."""
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    commands = []
+    monkeypatch.setattr(colab.subprocess, "run", lambda *args, **kwargs: commands.append(args))
+    environment, path = dict(os.environ), list(sys.path)
+    clone = tmp_path / "clone"
     assert not in_colab()
-    assert prepare() is None
+    prepare(str(clone))
+    assert commands == []
+    assert not clone.exists()
+    assert dict(os.environ) == environment
+    assert sys.path == path
+    assert capsys.readouterr().out == ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import tomllib
 from pathlib import Path
 
@@ -12,10 +11,11 @@ import pytest
 import yaml
 
 from streamlab import colab
+from tools.book_toc import reading_order
+from tools.lock import lock_hash, spec_hash
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tools"))
-from book_toc import reading_order  # noqa: E402
+LOCK = REPO / "requirements.lock"
 
 NOTEBOOKS = sorted(
     p
@@ -39,11 +39,61 @@ def test_every_dependency_is_pinned_exactly():
         assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", requirement), requirement
 
 
-def test_environment_yml_repeats_pyproject_pins():
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_entries() -> dict[str, tuple[str, list[str]]]:
+    """Each package of requirements.lock: its normalized name -> (version, its option lines)."""
+    entries: dict[str, tuple[str, list[str]]] = {}
+    name = None
+    for line in LOCK.read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)( \\)?", line)
+            assert match, f"not a pinned requirement: {line!r}"
+            name = canonical(match.group(1))
+            assert name not in entries, f"{name} twice in the lock"
+            entries[name] = (match.group(2), [])
+        else:
+            assert name is not None, line
+            entries[name][1].append(line.strip().removesuffix("\\").strip())
+    return entries
+
+
+def test_lock_is_current():
+    """requirements.lock was made from today's pyproject.toml: run `make lock` when this fails."""
+    assert lock_hash(LOCK) is not None, "requirements.lock has no pyproject-sha256 header"
+    assert lock_hash(LOCK) == spec_hash(REPO / "pyproject.toml"), "stale lock: run `make lock`"
+
+
+def test_lock_has_every_top_level_pin():
+    entries = lock_entries()
+    for requirement in pyproject_pins() + pyproject_extras():
+        name, version = requirement.split("==")
+        name = canonical(name.split("[")[0])
+        assert name in entries, f"{name} is not in requirements.lock"
+        assert entries[name][0] == version, f"{name}: lock {entries[name][0]}, pyproject {version}"
+
+
+def test_lock_has_hashes_and_no_local_paths():
+    entries = lock_entries()
+    assert len(entries) > 100, "the lock holds every package, transitive ones included"
+    for name, (_, options) in entries.items():
+        assert any(o.startswith("--hash=sha256:") for o in options), f"{name} has no hash"
+        for option in options:
+            assert re.fullmatch(r"--hash=sha256:[0-9a-f]{64}", option), f"{name}: {option}"
+    text = LOCK.read_text()
+    for local in ("file:", "/opt/", "/tmp/", "/work/", "--find-links"):
+        assert local not in text, f"requirements.lock mentions a local path: {local!r}"
+
+
+def test_environment_yml_installs_the_lock():
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
-    assert sorted(pip) == sorted(pyproject_pins())
+    assert pip == ["-r requirements.lock"]
     assert "openjdk=17" in conda
     assert any(d.startswith("python=3.11") for d in conda)
 
@@ -127,7 +177,7 @@ def test_nbval_markers_are_exact_and_explained(path):
 
 def test_exported_lab_code_matches_its_notebook():
     """streamlab/lessons/<module>.py is exactly the notebook's cells tagged `export`."""
-    from export_lab_code import LESSONS, exported_source, lab_notebooks
+    from tools.export_lab_code import LESSONS, exported_source, lab_notebooks
 
     exported = {}
     for path in lab_notebooks():

@@ -1,4 +1,4 @@
-"""Lab 2's windowed counts, computed independently in plain Python, must equal what Spark produces.
+"""Lab 2's code (streamlab.lessons.windows, exported from the lab) against plain Python.
 
 The expected results here do not use `streamlab.simulate`: they follow the definitions. A
 DStream batch k (interval B) holds the events that arrived in [(k-1)·B, k·B); a window of length
@@ -12,12 +12,15 @@ import operator
 from collections import Counter
 
 import pytest
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
-from streamlab import BatchTable, FileDrop, capture, replay, run, streaming_context
+from streamlab import FileDrop, MicroBatchTable, capture, replay, run, streaming_context
 from streamlab.data import EVENT_EPOCH, event_lines_by_second, read_word_events, words_by_batch
-from streamlab.simulate.watermark import Event, simulate
+from streamlab.lessons.windows import (
+    event_time_counts,
+    stream_word_events,
+    windowed_counts,
+    windowed_total,
+)
 
 EVENTS = read_word_events()
 SECONDS = 10  # the events arrive during the first ten seconds
@@ -65,10 +68,9 @@ SETTINGS = [
 @pytest.mark.parametrize(("batch_s", "windows", "n"), SETTINGS, ids=["1s", "0.5s", "2s"])
 def test_reduce_by_key_and_window_equals_plain_python(sc, batch_s, windows, n):
     ssc = streaming_context(batch_s)
-    pairs = replay(ssc, words_by_batch(EVENTS, batch_s)).map(lambda w: (w, 1))
+    words = replay(ssc, words_by_batch(EVENTS, batch_s))
     outputs = {
-        (w, s): capture(pairs.reduceByKeyAndWindow(operator.add, None, w, s, 1), ["word", "count"])
-        for w, s in windows
+        (w, s): capture(windowed_counts(words, w, s), ["word", "count"]) for w, s in windows
     }
     run(ssc, batches=n)
     for (w, s), out in outputs.items():
@@ -90,7 +92,7 @@ def test_inverse_function_filter_func_and_count_by_window(sc, tmp_path):
         ),
         ["word", "count"],
     )
-    counted = capture(words.countByWindow(5.0, 1.0), ["count"])
+    counted = capture(windowed_total(words, 5.0, 1.0), ["count"])
     tagged = words.transform(lambda t, rdd: rdd.map(lambda w: (t, w))).window(5.0, 1.0)
     elements = capture(tagged, ["arrived", "word"])
     run(ssc, batches=n)
@@ -118,24 +120,10 @@ def test_inverse_function_filter_func_and_count_by_window(sc, tmp_path):
         assert (row["min"], row["max"]) == (max(1, k - 4), min(k, SECONDS))
 
 
-SCHEMA = T.StructType(
-    [
-        T.StructField("event_time", T.TimestampType()),
-        T.StructField("user", T.StringType()),
-        T.StructField("word", T.StringType()),
-    ]
-)
-
-
 def event_window_query(spark, folder, delay_s, window_s, slide_s, mode, checkpoint):
-    events = spark.readStream.schema(SCHEMA).option("maxFilesPerTrigger", 1).csv(folder)
-    counts = (
-        events.withWatermark("event_time", f"{delay_s} seconds")
-        .groupBy(F.window("event_time", f"{window_s} seconds", f"{slide_s} seconds"), "word")
-        .count()
-        .select("window.start", "window.end", "word", "count")
-    )
-    table = BatchTable()
+    """The lab's event-time query (its own functions), each micro-batch copied into a table."""
+    counts = event_time_counts(stream_word_events(spark, folder), delay_s, window_s, slide_s)
+    table = MicroBatchTable()
     query = (
         counts.writeStream.outputMode(mode)
         .foreachBatch(table.add)
@@ -172,30 +160,3 @@ def test_event_time_windows_count_what_happened_when_nothing_is_late_enough(
         for start in (int(e.time_s) - 1, int(e.time_s)):  # the two 2 s windows holding it
             truth[(float(start), float(start + 2), e.word)] += 1
     assert latest == dict(truth)
-
-
-def test_lab_watermark_drops_the_events_the_lab_names(spark, event_files, tmp_path):
-    """The lab's query (window 2 s, slide 1 s, watermark 1 s) in both modes, against the model."""
-    model = simulate([Event(e.time_s, e.batch(1.0) - 1, e.word) for e in EVENTS], 1, 2, 1)
-    tables = {}
-    for mode in ("append", "update"):
-        tables[mode] = event_window_query(
-            spark, event_files, 1, 2, 1, mode, tmp_path / mode
-        )
-    for mode, (table, query) in tables.items():
-        assert query.awaitTermination(120)
-        frame = in_seconds(table.frame())
-        got = {
-            int(b): sorted((r.start, r.end, r.word, r.count) for r in rows.itertuples())
-            for b, rows in frame.groupby("batch_id")
-        }
-        expected = {b.batch: getattr(b, mode) for b in model.batches if getattr(b, mode)}
-        assert got == expected, mode
-    late = [f for f, e in zip(model.fates, EVENTS) if e.delay_s >= 1]
-    assert len(late) == 17
-    assert sorted((f.event.time_s, f.event.word) for f in late if f.status == "dropped") == [
-        (1.4, "spark"), (1.5, "streaming"), (2.2, "streaming"), (2.7, "streaming")
-    ]
-    assert [(f.event.time_s, f.event.word) for f in late if f.status == "partly"] == [
-        (5.2, "data")
-    ]

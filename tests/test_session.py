@@ -112,3 +112,58 @@ def test_scratch_dir_is_emptied_on_every_call(spark):
     again = scratch_dir("reused")
     assert again == first
     assert list(again.iterdir()) == []
+
+
+def test_a_kernel_that_exits_leaves_no_scratch_folder_and_no_jvm(tmp_path):
+    """A process that started Spark and exits removes its scratch folder, and its JVM goes."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    env = {k: v for k, v in os.environ.items() if k != "STREAMLAB_SCRATCH"}
+    env["TMPDIR"] = str(tmp_path)
+    script = (
+        "import streamlab\n"
+        "spark = streamlab.get_spark()\n"
+        "assert spark.range(3).count() == 3\n"
+        "print(streamlab.session.scratch_root())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith(str(tmp_path / "streamlab-"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        jvms = [
+            p
+            for p in psutil.process_iter(["name", "cmdline"])
+            if p.info["name"] == "java" and str(tmp_path) in " ".join(p.info["cmdline"] or [])
+        ]
+        if not jvms:
+            break
+        time.sleep(0.5)
+    assert not jvms, "the JVM outlived its Python process by 30 s"
+    assert list(tmp_path.glob("streamlab-*")) == []
+
+
+def test_folders_of_killed_kernels_are_removed_at_the_next_start(tmp_path):
+    import os
+    import subprocess
+
+    from streamlab.session import remove_stale_scratch
+
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # its process id is no longer running
+    dead = tmp_path / f"streamlab-{finished.pid}"
+    (dead / "checkpoint").mkdir(parents=True)
+    (dead / "checkpoint" / "0").write_text("x")
+    alive = tmp_path / f"streamlab-{os.getpid()}"
+    alive.mkdir()
+    other = tmp_path / "streamlab-notes"
+    other.mkdir()
+    assert remove_stale_scratch(tmp_path) == [dead]
+    assert not dead.exists() and alive.exists() and other.exists()

@@ -73,8 +73,9 @@ def _action(rdd):
     rdd.count()  # a foreachRDD function must return None (or an RDD)
 
 
+@pytest.mark.serial  # measures Spark's delays: a busy core would change them
 @pytest.mark.parametrize(("batch_s", "grows"), [(0.3, True), (1.0, False)])
-def test_queue_model_predicts_sparks_scheduling_delays(sc, batch_s, grows):
+def test_queue_model_predicts_sparks_scheduling_delays(sc_real_clock, batch_s, grows):
     """Fed Spark's measured processing times, the model predicts Spark's delays.
 
     Batch by batch the two differ by up to about a second on a busy machine (Spark's reported

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab import BatchTable, FileDrop, scratch_dir
+from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.simulate.ratelimit import backlog_run, split_by_bytes, split_by_limit
 
 LINES = [[f"file{k} line{i}" for i in range(k % 3 + 1)] for k in range(7)]
@@ -40,7 +40,7 @@ def test_backlog_run_caps_batches_and_keeps_the_rest_waiting():
 def rows_per_batch(spark, name, option, value):
     drop = FileDrop(scratch_dir(f"rl-{name}"))
     drop.drop_all(LINES)
-    table = BatchTable()
+    table = MicroBatchTable()
     query = (
         spark.readStream.option(option, value)
         .text(drop.path)

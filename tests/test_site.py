@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -25,10 +24,9 @@ import pytest
 import yaml
 
 from streamlab.widgets import LIVE_NOTE
+from tools.book_toc import reading_order
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tools"))
-from book_toc import reading_order  # noqa: E402
 
 SITE = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"

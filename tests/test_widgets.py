@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from streamlab.simulate.windows import check_window
+import pytest
+
+from streamlab import SetupError, StreamingSetupError, StreamRunError
+from streamlab.java import JavaError
+from streamlab.simulate.checkpoints import ResumeSetupError
+from streamlab.simulate.watermark import WatermarkSetupError
+from streamlab.simulate.windows import WindowSetupError, check_window
 from streamlab.widgets import Explorer, slider
 
 
@@ -54,10 +60,11 @@ def test_explore_draws_the_default_once_for_both_the_widget_and_the_still_pictur
     assert explorer.figure is not None
 
 
-def test_a_failed_run_is_reported_in_plain_words():
+@pytest.mark.parametrize("error", [StreamRunError, JavaError])
+def test_a_failed_run_is_reported_in_plain_words(error):
     def failing(batch, window, slide):
         if window > 3:
-            raise RuntimeError("Only 3 of 10 batches finished in 120 s.")
+            raise error("Only 3 of 10 batches finished in 120 s.")
         return draw_window(batch, window, slide)
 
     explorer = Explorer(failing, controls())
@@ -65,3 +72,50 @@ def test_a_failed_run_is_reported_in_plain_words():
     assert explorer.message.startswith("Only 3 of 10")
     assert explorer.output.outputs[0]["text"].startswith("The run failed:")
     assert explorer.figure is None
+
+
+BOOK_SETUP_ERRORS = [
+    SetupError,
+    WindowSetupError,
+    WatermarkSetupError,
+    ResumeSetupError,
+    StreamingSetupError,
+]
+
+
+@pytest.mark.parametrize("error", BOOK_SETUP_ERRORS)
+def test_every_refusal_of_the_book_shows_its_plain_message(error):
+    def refusing(batch, window, slide):
+        if window > 3:
+            raise error("Choose 3 s or less.")
+        return draw_window(batch, window, slide)
+
+    explorer = Explorer(refusing, controls())
+    explorer.controls["window"].value = 4
+    assert explorer.output.outputs[0]["text"] == "Not a valid setting: Choose 3 s or less.\n"
+    assert explorer.figure is None
+    with pytest.raises(ValueError, match="Choose 3 s"):  # `except ValueError` still catches it
+        refusing(1, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("bug", "expected"),
+    [
+        (lambda: 1 / 0, ZeroDivisionError),
+        (lambda: int("not a number"), ValueError),  # a ValueError that is no refusal
+        (lambda: {}["missing"], KeyError),
+        (lambda: [].pop(), IndexError),
+    ],
+    ids=["ZeroDivisionError", "ValueError", "KeyError", "IndexError"],
+)
+def test_a_bug_in_a_draw_function_surfaces(bug, expected):
+    def buggy(batch, window, slide):
+        if window > 3:
+            bug()
+        return draw_window(batch, window, slide)
+
+    explorer = Explorer(buggy, controls())
+    with pytest.raises(expected) as raised:
+        explorer.controls["window"].value = 4
+    assert type(raised.value) is expected
+    assert explorer.message is None

@@ -8,8 +8,8 @@ the solution's code and the short text it printed when the notebook last ran (no
 the order of _toc.yml. The output depends only on the files, so it is the same on every machine;
 `tests/test_answer_key.py` fails when the page is stale.
 
-Usage: python tools/answer_key.py          write chapters/answer-key.md
-       python tools/answer_key.py --check  exit 1 if it is stale
+Usage: python -m tools.answer_key          write chapters/answer-key.md
+       python -m tools.answer_key --check  exit 1 if it is stale
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import nbformat
 
+from tools.book_toc import reading_order
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tools"))
-from book_toc import reading_order  # noqa: E402
 
 PAGE = "chapters/answer-key"  # the page's name in _toc.yml
 OUTPUT_LINES = 30  # longer outputs are cut: the notebook has them in full

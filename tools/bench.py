@@ -1,22 +1,25 @@
 """Benchmark of the book: run every notebook from a fresh kernel and measure it.
 
 For each notebook: the wall time of the whole run; its floor, the least time the run could take
-(Spark's start plus the waiting the notebook asks for, logged by streamlab.benchlog while it
-runs); their ratio; and the peak memory of the kernel plus everything it started (Spark's JVM,
-Python workers), sampled every 50 ms. Prints a table and writes, in bench/results/:
-notebooks.csv (the table; notebooks-page.csv has it with the page's headers), notebooks.json
-(with what waited and what held memory at the peak), targets.csv (which notebooks miss the
-book's targets), notebooks-time.png, notebooks-memory.png, machine.json and machine.csv.
-Notebooks on disk are not modified. Naming notebooks updates only their rows; the others keep
-their last results.
+(Spark's start plus the waiting the notebook asks for, logged by tools/benchlog.py in the kernel
+while it runs); their ratio; and the peak memory of the kernel plus everything it started
+(Spark's JVM, Python workers), sampled every 50 ms, for the run from a fresh kernel and for a
+second run of every cell in the same kernel (as a learner re-running without restarting).
+Prints a table and writes, in bench/results/: notebooks.csv (the table; notebooks-page.csv has
+it with the page's headers), notebooks.json (with what waited and what held memory at each
+run's peak), targets.csv (which notebooks miss the book's targets), notebooks-time.png,
+notebooks-memory.png, machine.json and machine.csv. Notebooks on disk are not modified. Naming
+notebooks updates only their rows; the others keep their last results.
 
-Usage: python tools/bench.py [chapters labs | path.ipynb ...]
+Usage: python -m tools.bench [chapters labs | path.ipynb ...]
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime as dt
+import errno
 import json
 import os
 import platform
@@ -26,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +37,10 @@ import nbformat
 import psutil
 from nbclient import NotebookClient
 
+from tools import benchlog
+from tools.execute_notebooks import notebooks
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tools"))
-sys.path.insert(0, str(REPO))
-from execute_notebooks import notebooks  # noqa: E402
-
-from streamlab import benchlog  # noqa: E402
-
 RESULTS = REPO / "bench" / "results"
 GIB = 2**30
 MIB = 2**20
@@ -55,6 +56,8 @@ COLUMNS = [
     "within_1_5x_floor",
     "peak_pss_mib",
     "peak_rss_mib",
+    "peak_pss_run2_mib",
+    "peak_rss_run2_mib",
     "within_1gib",
 ]
 
@@ -67,13 +70,22 @@ PAGE_HEADERS = {
     "floor_s": "floor (s)",
     "ratio": "wall ÷ floor",
     "within_1_5x_floor": "≤ 1.5 × floor",
-    "peak_pss_mib": "peak PSS (MiB)",
-    "peak_rss_mib": "peak RSS (MiB)",
-    "within_1gib": "≤ 1 GiB",
+    "peak_pss_mib": "peak PSS, run 1 (MiB)",
+    "peak_rss_mib": "peak RSS, run 1 (MiB)",
+    "peak_pss_run2_mib": "peak PSS, run 2 (MiB)",
+    "peak_rss_run2_mib": "peak RSS, run 2 (MiB)",
+    "within_1gib": "≤ 1 GiB, both runs",
 }
 
-# Run in each kernel before the notebook's first cell: log the waits cells make themselves.
-PREAMBLE = "import streamlab.benchlog as _bench_log\n_bench_log.install()\ndel _bench_log"
+# Run in each kernel before the notebook's first cell: log the DStream runs and the waits cells
+# make themselves (tools/benchlog.py, imported from the repository root without leaving it on
+# sys.path: the kernel runs in the notebook's folder).
+PREAMBLE = f"""import sys as _sys
+_sys.path.insert(0, {str(REPO)!r})
+import tools.benchlog as _bench_log
+_sys.path.remove({str(REPO)!r})
+_bench_log.install()
+del _sys, _bench_log"""
 
 # Time to a ready SparkSession with the book's settings, in a fresh Python process.
 SPARK_START = """
@@ -86,16 +98,35 @@ stop_spark()
 """
 
 
+@dataclass
+class ProcessMemory:
+    """One process of a notebook's tree in one sample: what it is and what it holds."""
+
+    pid: int
+    name: str  # the end of its command line
+    role: str  # kernel, JVM, worker daemon, Python worker, other
+    rss: int
+    pss: int
+
+
+@dataclass
+class Peak:
+    """The largest total of one run: PSS and RSS (bytes), and each process at the PSS peak."""
+
+    pss: int = 0
+    rss: int = 0
+    parts: list[ProcessMemory] = field(default_factory=list)
+
+
 class TreeMemory:
-    """Samples the resident memory of a process and all its descendants; keeps the peak."""
+    """Samples the memory of a process and all its descendants; keeps the peak of each run."""
 
     def __init__(self, interval: float = 0.05):
         self.interval = interval
-        self.peak_rss = 0
-        self.peak_pss = 0
         self.saw_jvm = False
         self.pid: int | None = None
-        self.peak_parts: list[tuple[str, int]] = []  # (process, PSS MiB) at the peak
+        self.runs: list[Peak] = [Peak()]  # new_run() starts the next
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -106,39 +137,116 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    def new_run(self) -> None:
+        """Keep the peak so far as one run's, and start the next run's from nothing."""
+        with self._lock:
+            self.runs.append(Peak())
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             if self.pid is None:
                 continue
-            try:
-                root = psutil.Process(self.pid)
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
+            parts = sample_tree(self.pid)
+            if not parts:
                 continue
-            rss = pss = 0
-            parts = []
-            for proc in procs:
-                try:
-                    if _is_spawn_copy(proc):
-                        continue
-                    info = proc.memory_full_info()
-                    name = " ".join(proc.cmdline()[-2:])[-40:]
-                    self.saw_jvm = self.saw_jvm or proc.name() == "java"
-                except psutil.Error:
-                    continue
-                rss += info.rss
-                pss += getattr(info, "pss", info.rss)
-                parts.append((name, getattr(info, "pss", info.rss) >> 20))
-            self.peak_rss = max(self.peak_rss, rss)
-            if pss > self.peak_pss:
-                self.peak_pss, self.peak_parts = pss, parts
+            self.saw_jvm = self.saw_jvm or any(p.role == "JVM" for p in parts)
+            pss, rss = sum(p.pss for p in parts), sum(p.rss for p in parts)
+            with self._lock:
+                peak = self.runs[-1]
+                peak.rss = max(peak.rss, rss)
+                if pss > peak.pss:
+                    peak.pss, peak.parts = pss, parts
+
+
+def sample_tree(pid: int) -> list[ProcessMemory]:
+    """The memory of process `pid` and of every descendant that has its own address space."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+    parts = []
+    for proc in procs:
+        try:
+            if _is_spawn_copy(proc):
+                continue
+            info = proc.memory_full_info()
+            cmdline = proc.cmdline()
+            role = "kernel" if proc.pid == pid else _role(proc, cmdline)
+        except psutil.Error:
+            continue
+        name = " ".join(cmdline[-2:])[-40:]
+        pss = getattr(info, "pss", info.rss)
+        parts.append(ProcessMemory(proc.pid, name, role, info.rss, pss))
+    return parts
+
+
+def _role(proc: psutil.Process, cmdline: list[str]) -> str:
+    """What a process of the tree is: Spark's JVM, PySpark's worker daemon or one of its
+    workers (the daemon forks them, so they keep its command line), or something else."""
+    if proc.name() == "java":
+        return "JVM"
+    if "pyspark.daemon" in cmdline:
+        parent = proc.parent()
+        forked = parent is not None and "pyspark.daemon" in parent.cmdline()
+        return "Python worker" if forked else "worker daemon"
+    return "other"
+
+
+def by_role(parts: Iterable[ProcessMemory]) -> dict[str, dict[str, int]]:
+    """The processes at a peak grouped by role: how many, and their PSS in MiB."""
+    roles: dict[str, dict[str, int]] = {}
+    for part in parts:
+        role = roles.setdefault(part.role, {"processes": 0, "pss_mib": 0})
+        role["processes"] += 1
+        role["pss_mib"] += part.pss
+    return {name: {**r, "pss_mib": round(r["pss_mib"] / MIB)} for name, r in roles.items()}
 
 
 def _is_spawn_copy(proc: psutil.Process) -> bool:
-    """A child the JVM has just forked to start a program: it still shares the JVM's memory
-    (vfork), so counting it would count the JVM twice."""
+    """A child the JVM has just forked to start a program: until it runs the program it still
+    shares the JVM's address space (vfork), so counting it would count the JVM twice.
+
+    Told apart by sharing its parent's memory (kcmp), not by its command line: PySpark's Python
+    workers are forked by `pyspark.daemon` and keep its command line, but each has memory of its
+    own (copy-on-write) that must be counted. Where kcmp cannot tell, the child is counted."""
     parent = proc.parent()
-    return parent is not None and proc.cmdline() == parent.cmdline()
+    return parent is not None and shares_vm(proc.pid, parent.pid) is True
+
+
+KCMP_VM = 1  # linux/kcmp.h: compare the two processes' address spaces (mm)
+_SYS_KCMP = {"x86_64": 312, "aarch64": 272}  # the kcmp syscall's number
+_kcmp_note: list[str] = []  # why kcmp cannot be used, said once
+
+
+def shares_vm(pid_a: int, pid_b: int) -> bool | None:
+    """True when two processes share one address space (a vfork child and its parent), False
+    when not, None when the kernel cannot tell (kcmp missing or not permitted)."""
+    number = _SYS_KCMP.get(platform.machine()) if sys.platform == "linux" else None
+    if number is None:
+        return _cannot_tell(f"no kcmp on {sys.platform} {platform.machine()}")
+    syscall = ctypes.CDLL(None, use_errno=True).syscall
+    syscall.restype = ctypes.c_long
+    args = (number, pid_a, pid_b, KCMP_VM, 0, 0)
+    answer = syscall(*(ctypes.c_long(arg) for arg in args))
+    if answer >= 0:
+        return answer == 0  # 0: the same address space; 1 or 2: an ordering of two others
+    error = ctypes.get_errno()
+    if error == errno.ESRCH:
+        return False  # one of them has exited: nothing is shared any more
+    return _cannot_tell(f"kcmp failed ({errno.errorcode.get(error, error)})")
+
+
+def _cannot_tell(why: str) -> None:
+    if not _kcmp_note:
+        _kcmp_note.append(why)
+        print(
+            f"bench: {why}; every child process is counted, including any short-lived copy "
+            "of the JVM that shares its memory",
+            file=sys.stderr,
+            flush=True,
+        )
+    return None
 
 
 def measure_spark_start(runs: int = 3) -> float:
@@ -148,19 +256,27 @@ def measure_spark_start(runs: int = 3) -> float:
         with tempfile.TemporaryDirectory(prefix="bench-spark-start-") as scratch:
             env = {**os.environ, "STREAMLAB_SCRATCH": scratch}
             done = subprocess.run(
-                [sys.executable, "-c", SPARK_START], env=env, cwd=REPO, check=True,
-                capture_output=True, text=True, timeout=300,
+                [sys.executable, "-c", SPARK_START],
+                env=env,
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=300,
             )
         times.append(float(done.stdout.split()[-1]))
     return min(times)
 
 
 def measure(path: Path, timeout: int = 600) -> dict[str, Any]:
-    """Run one notebook in a fresh kernel; return wall time, waits logged and peak memory."""
+    """Run one notebook in a fresh kernel, then every cell once more in the same kernel; return
+    the first run's wall time and waits, and the peak memory of each run."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(PREAMBLE))
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3",
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     memory = TreeMemory()
@@ -174,19 +290,40 @@ def measure(path: Path, timeout: int = 600) -> dict[str, Any]:
                 memory.pid = client.km.provisioner.process.pid
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index)
-            wall = time.perf_counter() - start
+                wall = time.perf_counter() - start
+                waits = benchlog.read(log)  # the floor is the first run's
+                memory.new_run()
+                start = time.perf_counter()
+                for index, cell in enumerate(nb.cells[1:], start=1):  # the preamble ran once
+                    client.execute_cell(cell, index)
+                wall_run2 = time.perf_counter() - start
             memory.stop()
         finally:
             del os.environ[benchlog.ENV]
-        waits = benchlog.read(log)
+    run1, run2 = memory.runs
     return {
         "notebook": notebook_name(path),
         "wall_s": wall,
+        "wall_run2_s": wall_run2,
         "waits": waits,
         "started_spark": memory.saw_jvm,
-        "peak_rss_mib": memory.peak_rss / MIB,
-        "peak_pss_mib": memory.peak_pss / MIB,
-        "at_peak": [{"process": name, "pss_mib": mib} for name, mib in memory.peak_parts],
+        "peak_rss_mib": run1.rss / MIB,
+        "peak_pss_mib": run1.pss / MIB,
+        "peak_rss_run2_mib": run2.rss / MIB,
+        "peak_pss_run2_mib": run2.pss / MIB,
+        "at_peak": _at_peak(run1),
+        "at_peak_run2": _at_peak(run2),
+    }
+
+
+def _at_peak(peak: Peak) -> dict[str, Any]:
+    """What held memory at a run's peak: totals by role, and every process (largest first)."""
+    parts = sorted(peak.parts, key=lambda p: p.pss, reverse=True)
+    return {
+        "by_role": by_role(parts),
+        "processes": [
+            {"process": p.name, "role": p.role, "pss_mib": round(p.pss / MIB)} for p in parts
+        ],
     }
 
 
@@ -210,8 +347,15 @@ def table_row(result: dict[str, Any], spark_start_s: float) -> dict[str, Any]:
         "within_1_5x_floor": "yes" if ratio <= TIME_TARGET_RATIO else "no",
         "peak_pss_mib": round(result["peak_pss_mib"]),
         "peak_rss_mib": round(result["peak_rss_mib"]),
-        "within_1gib": "yes" if result["peak_pss_mib"] <= MEMORY_TARGET_MIB else "no",
+        "peak_pss_run2_mib": round(result["peak_pss_run2_mib"]),
+        "peak_rss_run2_mib": round(result["peak_rss_run2_mib"]),
+        "within_1gib": "yes" if peak_pss_mib(result) <= MEMORY_TARGET_MIB else "no",
     }
+
+
+def peak_pss_mib(row: dict[str, Any]) -> float:
+    """The larger peak PSS of a notebook's two runs (MiB): what the memory target is about."""
+    return max(float(row["peak_pss_mib"]), float(row["peak_pss_run2_mib"]))
 
 
 def merge_rows(
@@ -238,8 +382,11 @@ def write_csv(
 def page_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The table's rows with the page's short headers, and notebooks named without .ipynb."""
     return [
-        {PAGE_HEADERS[key]: _short(value) if key == "notebook" else value
-         for key, value in row.items() if key in PAGE_HEADERS}
+        {
+            PAGE_HEADERS[key]: _short(value) if key == "notebook" else value
+            for key, value in row.items()
+            if key in PAGE_HEADERS
+        }
         for row in rows
     ]
 
@@ -258,23 +405,29 @@ def read_csv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
 def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """The book's targets, and which notebooks miss them (for the performance page)."""
 
-    def result(key: str, value: str, unit: str) -> str:
+    def result(key: str, value: Any, unit: str) -> str:
         missed = [r for r in rows if r[key] != "yes"]
         text = f"met by {len(rows) - len(missed)} of {len(rows)}"
         if missed:
             text += "; missed by " + ", ".join(
-                f"{_short(r['notebook'])} ({r[value]}{unit})" for r in missed
+                f"{_short(r['notebook'])} ({value(r)}{unit})" for r in missed
             )
         return text
 
     total = sum(float(r["wall_s"]) for r in rows)
     return [
-        {"target": "every notebook within 1 GiB (peak PSS)",
-         "result": result("within_1gib", "peak_pss_mib", " MiB")},
-        {"target": "wall time at most 1.5 × the floor",
-         "result": result("within_1_5x_floor", "ratio", " ×")},
-        {"target": "make test within 5 minutes, warm environment",
-         "result": f"not timed by make bench; running every notebook once took {total:.0f} s"},
+        {
+            "target": "every notebook within 1 GiB (peak PSS, first and second run)",
+            "result": result("within_1gib", lambda r: f"{peak_pss_mib(r):.0f}", " MiB"),
+        },
+        {
+            "target": "wall time at most 1.5 × the floor",
+            "result": result("within_1_5x_floor", lambda r: r["ratio"], " ×"),
+        },
+        {
+            "target": "make test within 5 minutes, warm environment",
+            "result": f"not timed by make bench; running every notebook once took {total:.0f} s",
+        },
     ]
 
 
@@ -350,10 +503,25 @@ def plot_time(rows: Sequence[dict[str, Any]], path: Path) -> None:
         wall, floor = float(r["wall_s"]), float(r["floor_s"])
         ax.barh(i + 0.19, wall, height=0.38, color="#4c72b0")
         ax.barh(i - 0.19, floor, height=0.38, color="#bbbbbb")
-        ax.barh(i - 0.19, floor * (TIME_TARGET_RATIO - 1), left=floor, height=0.38,
-                color="white", edgecolor="#c44e52", hatch="////", linewidth=0.8)
-        ax.annotate(f"{r['ratio']} ×", (wall, i + 0.19), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=8, color="#4c72b0")
+        ax.barh(
+            i - 0.19,
+            floor * (TIME_TARGET_RATIO - 1),
+            left=floor,
+            height=0.38,
+            color="white",
+            edgecolor="#c44e52",
+            hatch="////",
+            linewidth=0.8,
+        )
+        ax.annotate(
+            f"{r['ratio']} ×",
+            (wall, i + 0.19),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color="#4c72b0",
+        )
     ax.set_yticks(range(len(rows)), [_short(r["notebook"]) for r in rows])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(0, max(float(r["wall_s"]) for r in rows) * 1.12)
@@ -365,8 +533,11 @@ def plot_time(rows: Sequence[dict[str, Any]], path: Path) -> None:
         plt.Rectangle((0, 0), 1, 1, color="#bbbbbb"),
         plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="#c44e52", hatch="////"),
     ]
-    labels = ["wall time (label: wall ÷ floor)", "floor: Spark start + waits asked for",
-              "allowed by the target (up to 1.5 × floor)"]
+    labels = [
+        "wall time (label: wall ÷ floor)",
+        "floor: Spark start + waits asked for",
+        "allowed by the target (up to 1.5 × floor)",
+    ]
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=7.5)
     fig.tight_layout(rect=(0, 0.35 / height, 1, 1))
     fig.savefig(path, dpi=110, facecolor="white")
@@ -374,45 +545,75 @@ def plot_time(rows: Sequence[dict[str, Any]], path: Path) -> None:
 
 
 def plot_memory(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    """Horizontal bars: peak memory (PSS) of each notebook's processes, with the 1 GiB line."""
+    """Horizontal bars: peak memory (PSS) of each notebook's processes in its first and second
+    run, with the 1 GiB line."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rows = list(rows)[::-1]  # the first notebook at the top
-    pss = [float(r["peak_pss_mib"]) for r in rows]
-    colors = ["#4c72b0" if p <= MEMORY_TARGET_MIB else "#c44e52" for p in pss]
-    fig, ax = plt.subplots(figsize=(8.5, 0.4 * len(rows) + 1.5), facecolor="white")
-    ax.barh(range(len(rows)), pss, color=colors)
-    for i, p in enumerate(pss):
-        ax.annotate(f"{p:.0f}", (p, i), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+    runs = [
+        ("peak_pss_mib", "run 1, from a fresh kernel", "#4c72b0", 0.19),
+        ("peak_pss_run2_mib", "run 2, again in the same kernel", "#8fb0d9", -0.19),
+    ]
+    height = 0.55 * len(rows) + 1.8
+    fig, ax = plt.subplots(figsize=(8.5, height), facecolor="white")
+    for key, _label, color, offset in runs:
+        pss = [float(r[key]) for r in rows]
+        colors = [color if p <= MEMORY_TARGET_MIB else "#c44e52" for p in pss]
+        ax.barh([i + offset for i in range(len(rows))], pss, height=0.38, color=colors)
+        for i, p in enumerate(pss):
+            ax.annotate(
+                f"{p:.0f}",
+                (p, i + offset),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+            )
     ax.axvline(MEMORY_TARGET_MIB, color="#c44e52", linestyle="--")
-    ax.annotate("1 GiB target", (MEMORY_TARGET_MIB, len(rows) - 0.5), xytext=(-4, 0),
-                textcoords="offset points", ha="right", va="bottom", fontsize=8,
-                color="#c44e52")
+    ax.annotate(
+        "1 GiB target",
+        (MEMORY_TARGET_MIB, len(rows) - 0.5),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="#c44e52",
+    )
     ax.set_yticks(range(len(rows)), [_short(r["notebook"]) for r in rows])
     ax.set_ylim(-0.6, len(rows) - 0.1)
-    ax.set_xlim(0, max([*pss, MEMORY_TARGET_MIB]) * 1.12)
+    ax.set_xlim(0, max([*(peak_pss_mib(r) for r in rows), MEMORY_TARGET_MIB]) * 1.12)
     ax.set_xlabel("peak memory of kernel + JVM + Python workers, PSS (MiB)")
-    ax.set_title("Peak memory of each notebook")
+    ax.set_title("Peak memory of each notebook, run twice in one kernel")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=color) for _, _, color, _ in runs]
+    handles.append(plt.Rectangle((0, 0), 1, 1, color="#c44e52"))
+    labels = [label for _, label, _, _ in runs] + ["over the target"]
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=7.5)
+    fig.tight_layout(rect=(0, 0.35 / height, 1, 1))
     fig.savefig(path, dpi=110, facecolor="white")
     plt.close(fig)
 
 
 def print_table(rows: Sequence[dict[str, Any]], info: dict[str, str]) -> None:
-    print(f"\nMachine: {info['cpu']}, {info['cores']} cores, {info['memory']}, "
-          f"Python {info['python']}, {info['java']}, PySpark {info['pyspark']}")
-    header = (f"{'notebook':<44} {'wall s':>7} {'floor s':>8} {'ratio':>6} {'≤1.5x':>5} "
-              f"{'PSS MiB':>8} {'RSS MiB':>8} {'≤1 GiB':>6}")
+    print(
+        f"\nMachine: {info['cpu']}, {info['cores']} cores, {info['memory']}, "
+        f"Python {info['python']}, {info['java']}, PySpark {info['pyspark']}"
+    )
+    header = (
+        f"{'notebook':<44} {'wall s':>7} {'floor s':>8} {'ratio':>6} {'≤1.5x':>5} "
+        f"{'PSS MiB':>8} {'RSS MiB':>8} {'PSS run 2':>9} {'RSS run 2':>9} {'≤1 GiB':>6}"
+    )
     print(header)
     for r in rows:
-        print(f"{r['notebook']:<44} {r['wall_s']:>7} {r['floor_s']:>8} {r['ratio']:>6} "
-              f"{r['within_1_5x_floor']:>5} {r['peak_pss_mib']:>8} {r['peak_rss_mib']:>8} "
-              f"{r['within_1gib']:>6}")
+        print(
+            f"{r['notebook']:<44} {r['wall_s']:>7} {r['floor_s']:>8} {r['ratio']:>6} "
+            f"{r['within_1_5x_floor']:>5} {r['peak_pss_mib']:>8} {r['peak_rss_mib']:>8} "
+            f"{r['peak_pss_run2_mib']:>9} {r['peak_rss_run2_mib']:>9} {r['within_1gib']:>6}"
+        )
 
 
 def main(args: list[str]) -> int:
@@ -425,7 +626,12 @@ def main(args: list[str]) -> int:
         print(f"running {path} ...", flush=True)
         result = measure(path)
         results.append(result)
-        print(f"  {result['wall_s']:.1f} s, {len(result['waits'])} waits logged", flush=True)
+        print(
+            f"  {result['wall_s']:.1f} s, {len(result['waits'])} waits logged, peak PSS "
+            f"{result['peak_pss_mib']:.0f} MiB; run 2: {result['wall_run2_s']:.1f} s, "
+            f"{result['peak_pss_run2_mib']:.0f} MiB",
+            flush=True,
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     new_rows = [table_row(r, spark_start) for r in results]
     order = [notebook_name(p) for p in notebooks([str(REPO / "chapters"), str(REPO / "labs")])]
@@ -435,8 +641,13 @@ def main(args: list[str]) -> int:
     details_path = RESULTS / "notebooks.json"
     details = json.loads(details_path.read_text()) if details_path.exists() else {}
     for result, row in zip(results, new_rows):
-        details[result["notebook"]] = {**row, "waits": result["waits"],
-                                       "at_peak": result["at_peak"]}
+        details[result["notebook"]] = {
+            **row,
+            "wall_run2_s": round(result["wall_run2_s"], 1),
+            "waits": result["waits"],
+            "at_peak": result["at_peak"],
+            "at_peak_run2": result["at_peak_run2"],
+        }
     details = {name: details[name] for name in order if name in details}
     details_path.write_text(json.dumps(details, indent=1) + "\n", encoding="utf-8")
     info = machine_info()

@@ -14,7 +14,7 @@ Writes to bench/results/: throughput.csv (one row per interval; throughput-page.
 the page's headers), throughput-trials.csv (every run), throughput-summary.csv (the reference and
 a linear fit of processing time), throughput.png.
 
-Usage: python tools/bench_throughput.py [--intervals 0.5 1 2]
+Usage: python -m tools.bench_throughput [--intervals 0.5 1 2]
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import RESULTS, write_csv  # noqa: E402  (one CSV writer for both benchmarks)
+from tools.bench import RESULTS, write_csv  # one CSV writer for both benchmarks
 
 INTERVALS = (0.5, 1.0, 2.0)
 START_RATE = 50_000  # words per second, the first rate tried at the shortest interval

@@ -1,6 +1,6 @@
 """Execute notebooks in place from a fresh kernel and store their outputs, as nbval expects.
 
-Usage: python tools/execute_notebooks.py chapters labs/01-word-count.ipynb ...
+Usage: python -m tools.execute_notebooks chapters labs/01-word-count.ipynb ...
 Cells run in the notebook's own folder; per-cell timestamps are not recorded, so a re-run only
 changes what really changed.
 """

@@ -1,21 +1,20 @@
-"""What the applications share: a SparkSession whose master comes from spark-submit, a
-StreamingContext, waiting for a query with a timeout, emptying a checkpoint, writing CSV.
+"""What the applications share: their options, locations every node resolves alike, emptying a
+checkpoint, waiting for a query with a timeout, writing CSV.
 
-Nothing here names a master: `spark-submit --master URL` sets it, and an application started with
-plain `python -m` gets PySpark's default, `local[*]`. Settings a JVM needs before it starts
-(driver memory, Java options) are spark-submit options too, never set in code.
+Spark itself comes from `streamlab.session`, as in the notebooks: `get_spark(app_name)` and
+`streaming_context(batch_s, checkpoint)`. Nothing names a master: `spark-submit --master URL`
+sets it (with the driver's memory and Java options), and an application started with plain
+`python -m` gets $SPARK_MASTER or `local[*]`, like a notebook.
 """
 
 from __future__ import annotations
 
 import argparse
-import warnings
 from pathlib import Path
 
 import pandas as pd
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
-from pyspark.streaming import StreamingContext
 
 
 class AppError(RuntimeError):
@@ -58,20 +57,6 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def start_spark(app_name: str, partitions: int) -> SparkSession:
-    """The SparkSession, on whatever master spark-submit was given."""
-    spark = (
-        SparkSession.builder.appName(app_name)
-        .config("spark.sql.shuffle.partitions", str(partitions))
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.adaptive.enabled", "false")  # streaming queries turn it off anyway
-        .config("spark.sql.session.timeZone", "UTC")  # the labs read event times as UTC
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("WARN")
-    return spark
-
-
 def location(path_or_uri: str | Path) -> str:
     """A URI Spark resolves the same way on every node: a plain path becomes file:///..."""
     text = str(path_or_uri)
@@ -85,23 +70,6 @@ def empty_checkpoint(spark: SparkSession, uri: str) -> None:
     jvm = spark.sparkContext._jvm
     path = jvm.org.apache.hadoop.fs.Path(uri)
     path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).delete(path, True)
-
-
-def streaming_context(spark: SparkSession, batch_s: float, checkpoint: str) -> StreamingContext:
-    """A StreamingContext with this batch interval and checkpoint folder."""
-    with warnings.catch_warnings():
-        # DStreams are deprecated since Spark 3.4; the book says so in its text.
-        warnings.filterwarnings("ignore", message="DStream is deprecated", category=FutureWarning)
-        ssc = StreamingContext(spark.sparkContext, batch_s)
-    ssc.checkpoint(checkpoint)
-    # The replayed input (queueStream) cannot be checkpointed, and Spark warns at every
-    # checkpoint; the replay is how the book makes runs repeatable, so the warning is no news.
-    jvm = spark.sparkContext._jvm
-    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
-        "org.apache.spark.streaming.dstream.QueueInputDStream",
-        jvm.org.apache.logging.log4j.Level.ERROR,
-    )
-    return ssc
 
 
 def finish(query: StreamingQuery, timeout: float) -> None:

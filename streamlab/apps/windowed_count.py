@@ -36,11 +36,9 @@ from streamlab.apps.common import (
     empty_checkpoint,
     finish,
     location,
-    start_spark,
-    streaming_context,
     write_tables,
 )
-from streamlab.capture import BatchTable, capture, run
+from streamlab.capture import MicroBatchTable, capture, run
 from streamlab.data import (
     EVENT_EPOCH,
     WORD_EVENTS_FILE,
@@ -55,6 +53,7 @@ from streamlab.lessons.windows import (
     windowed_counts,
     windowed_total,
 )
+from streamlab.session import get_spark, streaming_context
 from streamlab.simulate.windows import WindowSetupError, check_window
 from streamlab.sources import FileDrop, replay
 
@@ -105,7 +104,7 @@ def dstream_windows(
     batches = words_by_batch(events, args.batch_seconds)
     # Run on past the input until the last window is empty, so every window is emitted.
     n = len(batches) + round(args.window_seconds / args.batch_seconds)
-    ssc = streaming_context(spark, args.batch_seconds, checkpoint)
+    ssc = streaming_context(args.batch_seconds, checkpoint)
     words = replay(ssc, batches)
     counts = capture(
         windowed_counts(words, args.window_seconds, args.slide_seconds), ["word", "count"]
@@ -129,7 +128,7 @@ def event_windows(
         args.window_seconds,
         args.slide_seconds,
     )
-    table = BatchTable()
+    table = MicroBatchTable()
     query = (
         counts.writeStream.outputMode(args.output_mode)
         .foreachBatch(table.add)
@@ -149,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     events = read_word_events(args.events)
     checkpoint = args.checkpoint or location(args.work_dir / "checkpoint")
-    spark = start_spark("windowed-count", args.partitions)
+    spark = get_spark("windowed-count", log_level="WARN")  # a terminal shows Spark's warnings
+    spark.conf.set("spark.sql.shuffle.partitions", str(args.partitions))
     try:
         print(f"windowed_count on {spark.sparkContext.master}: {len(events)} events")
         empty_checkpoint(spark, checkpoint)

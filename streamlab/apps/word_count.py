@@ -32,11 +32,9 @@ from streamlab.apps.common import (
     empty_checkpoint,
     finish,
     location,
-    start_spark,
-    streaming_context,
     write_tables,
 )
-from streamlab.capture import BatchTable, capture, run
+from streamlab.capture import MicroBatchTable, capture, run
 from streamlab.data import WORDS_DIR, read_batch_files
 from streamlab.lessons.word_count import (
     count_words,
@@ -44,6 +42,7 @@ from streamlab.lessons.word_count import (
     running_totals,
     top_words,
 )
+from streamlab.session import get_spark, streaming_context
 from streamlab.sources import FileDrop, replay
 
 
@@ -75,7 +74,7 @@ def dstream_word_count(
     spark: SparkSession, batches: list[list[str]], args: argparse.Namespace, checkpoint: str
 ) -> dict[str, pd.DataFrame]:
     """Part 1 and 3 of the lab: counts, running totals and top words of every batch."""
-    ssc = streaming_context(spark, args.batch_seconds, checkpoint)
+    ssc = streaming_context(args.batch_seconds, checkpoint)
     counts = count_words(replay(ssc, batches))
     outputs = {
         "dstream_counts": capture(counts, ["word", "count"]),
@@ -98,7 +97,7 @@ def structured_word_count(
     shutil.rmtree(folder, ignore_errors=True)  # files of an earlier run would be read again
     FileDrop(folder).drop_all(batches)
     lines = spark.readStream.option("maxFilesPerTrigger", 1).text(location(folder))
-    table = BatchTable()
+    table = MicroBatchTable()
     query = (
         count_words_df(lines)
         .writeStream.outputMode("update")
@@ -117,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     if not batches:
         raise SystemExit(f"No batch files (batch-*.txt) in {args.input}.")
     checkpoint = args.checkpoint or location(args.work_dir / "checkpoint")
-    spark = start_spark("word-count", args.partitions)
+    spark = get_spark("word-count", log_level="WARN")  # a terminal shows Spark's warnings
+    spark.conf.set("spark.sql.shuffle.partitions", str(args.partitions))
     try:
         print(f"word_count on {spark.sparkContext.master}: {len(batches)} batches")
         empty_checkpoint(spark, checkpoint)

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from ..errors import SetupError
 from .style import PALETTE, STYLE, finish, new_figure
 
 PLAIN, CHOSEN, JOB = "#EEF3F8", "#FFE2B8", "#E3F4EC"
@@ -26,9 +27,9 @@ def dstream_grid(stages: Sequence[str], operations: Sequence[str], n_batches: in
     the right.
     """
     if len(operations) != len(stages) - 1:
-        raise ValueError("Give one transformation between each pair of DStreams.")
+        raise SetupError("Give one transformation between each pair of DStreams.")
     if highlight is not None and not 1 <= highlight <= n_batches:
-        raise ValueError(f"There are only batches 1 to {n_batches}.")
+        raise SetupError(f"There are only batches 1 to {n_batches}.")
     rows = len(stages)
     with_text = highlight is not None and contents is not None
     width = 1.7 + 1.25 * n_batches + (3.6 if with_text else 0.3)

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from ..simulate.batches import BatchRun, group_into_batches
+from ..errors import SetupError
+from ..simulate.batches import QueuedBatch, group_into_batches
 from .style import PALETTE, STYLE, finish, new_figure
 
 MAX_BATCHES_DRAWN = 200
@@ -16,9 +17,9 @@ MAX_BATCHES_DRAWN = 200
 def check_interval(batch_s: float) -> None:
     """Refuse a batch interval Spark would refuse, with a plain message."""
     if batch_s <= 0:
-        raise ValueError(f"The batch interval must be more than 0 s (got {batch_s:g} s).")
+        raise SetupError(f"The batch interval must be more than 0 s (got {batch_s:g} s).")
     if abs(round(batch_s * 1000) - batch_s * 1000) > 1e-6:
-        raise ValueError(f"Spark counts the batch interval in whole milliseconds; "
+        raise SetupError(f"Spark counts the batch interval in whole milliseconds; "
                          f"{batch_s:g} s is not.")
 
 
@@ -31,7 +32,7 @@ def batch_timeline(arrivals_s: Sequence[float], batch_s: float, duration_s: floa
     check_interval(batch_s)
     n_batches = max(1, round(duration_s * 1000) // round(batch_s * 1000))
     if n_batches > MAX_BATCHES_DRAWN:
-        raise ValueError(f"{n_batches} batches are too many to draw; "
+        raise SetupError(f"{n_batches} batches are too many to draw; "
                          f"use a longer batch interval.")
     inside = [t for t in arrivals_s if t < n_batches * batch_s]
     groups = group_into_batches(inside, batch_s)
@@ -60,7 +61,7 @@ def batch_timeline(arrivals_s: Sequence[float], batch_s: float, duration_s: floa
     return finish(fig)
 
 
-def queue_chart(runs: Sequence[BatchRun], batch_s: float, title: str | None = None) -> Figure:
+def queue_chart(runs: Sequence[QueuedBatch], batch_s: float, title: str | None = None) -> Figure:
     """One row per batch: the time it waited in the queue (grey) and ran (colour), in seconds."""
     with plt.rc_context(STYLE):
         fig, ax = new_figure(8.0, 0.28 * len(runs) + 1.4)

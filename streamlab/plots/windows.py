@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
-from ..simulate.windows import check_window, window_outputs, windowed_counts
+from ..simulate.windows import check_window, model_window_counts, window_outputs
 from .style import PALETTE, STYLE, finish, new_figure
 
 
@@ -50,7 +50,7 @@ def window_table(
 ) -> pd.DataFrame:
     """One row per window the model says Spark emits: when, which batches, and its counts."""
     n = len(batches) if n_batches is None else n_batches
-    counts = windowed_counts(batches, batch_s, window_s, slide_s, n, inverse, drop_zeros)
+    counts = model_window_counts(batches, batch_s, window_s, slide_s, n, inverse, drop_zeros)
     rows = []
     for k, covered in window_outputs(n, batch_s, window_s, slide_s):
         window = counts[k]
@@ -87,7 +87,7 @@ def window_timeline(
     n = n_batches if n_batches is not None else (len(batches) if batches is not None else 8)
     outputs = window_outputs(n, batch_s, window_s, slide_s)
     counts = (
-        windowed_counts(batches, batch_s, window_s, slide_s, n, inverse, drop_zeros)
+        model_window_counts(batches, batch_s, window_s, slide_s, n, inverse, drop_zeros)
         if batches is not None
         else None
     )

@@ -7,6 +7,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..errors import SetupError
+
 
 def batch_of(arrival_s: float, batch_s: float) -> int:
     """The batch (1-based) that collects an event arriving at `arrival_s` seconds after the start.
@@ -14,7 +16,7 @@ def batch_of(arrival_s: float, batch_s: float) -> int:
     Batch k collects arrivals in the interval [(k-1)·batch, k·batch) and becomes ready at k·batch.
     """
     if batch_s <= 0:
-        raise ValueError("The batch interval must be more than 0 seconds.")
+        raise SetupError("The batch interval must be more than 0 seconds.")
     return math.floor(arrival_s / batch_s + 1e-9) + 1
 
 
@@ -30,7 +32,7 @@ def group_into_batches(arrivals_s: Sequence[float], batch_s: float) -> dict[int,
 
 
 @dataclass(frozen=True)
-class BatchRun:
+class QueuedBatch:
     """One batch in the queue: when it was ready, when it started and ended (seconds)."""
 
     batch: int
@@ -52,19 +54,19 @@ class BatchRun:
         return self.end_s - self.ready_s
 
 
-def queue_batches(batch_s: float, processing_s: Sequence[float]) -> list[BatchRun]:
+def queue_batches(batch_s: float, processing_s: Sequence[float]) -> list[QueuedBatch]:
     """Run batches one after another, as Spark Streaming does (one job set at a time).
 
     Batch k is ready at k·batch_s and starts when it is ready and the previous batch is done.
     If processing takes longer than the batch interval, each batch waits longer than the last:
     the scheduling delay grows without bound and the stream falls further and further behind.
     """
-    runs: list[BatchRun] = []
+    runs: list[QueuedBatch] = []
     previous_end = 0.0
     for k, cost in enumerate(processing_s, start=1):
         ready = k * batch_s
         start = max(ready, previous_end)
-        runs.append(BatchRun(k, ready, start, start + cost))
+        runs.append(QueuedBatch(k, ready, start, start + cost))
         previous_end = start + cost
     return runs
 
@@ -89,7 +91,7 @@ def random_arrivals(rate_per_s: float, duration_s: float, seed: int = 1) -> list
     as with real traffic; the same seed always gives the same times, rounded to the millisecond.
     """
     if rate_per_s <= 0:
-        raise ValueError("The input rate must be more than 0 events a second.")
+        raise SetupError("The input rate must be more than 0 events a second.")
     rng = random.Random(seed)
     times: list[float] = []
     t = rng.expovariate(rate_per_s)

@@ -12,13 +12,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..errors import SetupError
 
-class ResumeSetupError(ValueError):
+
+class ResumeSetupError(SetupError):
     """A stop point that cannot happen; the message says why."""
 
 
 @dataclass(frozen=True)
-class BatchRun:
+class BatchExecution:
     """One execution of a micro-batch: its id, which run executed it, and whether it is a replay."""
 
     batch_id: int
@@ -68,20 +70,20 @@ def checkpoint_at_stop(
 
 def resume_plan(
     n_batches: int, stop_after: int, crashed: bool = False
-) -> list[BatchRun]:
+) -> list[BatchExecution]:
     """Every micro-batch execution of a first run and of the run resumed from its checkpoint.
 
     Batch ids continue across the restart; a batch the crash interrupted runs again (same id,
     same offsets), so each input file is counted exactly once in the final state.
     """
     _check(n_batches, stop_after, crashed)
-    plan = [BatchRun(b, 1, False) for b in range(stop_after)]
+    plan = [BatchExecution(b, 1, False) for b in range(stop_after)]
     if (
         crashed
     ):  # started in run 1, its output may be written, but never committed
-        plan.append(BatchRun(stop_after, 1, False, completed=False))
+        plan.append(BatchExecution(stop_after, 1, False, completed=False))
     for b in range(stop_after, n_batches):
-        plan.append(BatchRun(b, 2, crashed and b == stop_after))
+        plan.append(BatchExecution(b, 2, crashed and b == stop_after))
     return plan
 
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..errors import SetupError
 from .batches import queue_batches
 
 
 def split_by_limit(waiting: int, limit: int | None) -> list[int]:
     """Items per micro-batch when `waiting` items are there at the start and nothing more comes."""
     if limit is not None and limit < 1:
-        raise ValueError(f"The limit must be a positive whole number (got {limit}).")
+        raise SetupError(f"The limit must be a positive whole number (got {limit}).")
     if waiting <= 0:
         return []
     if limit is None:
@@ -38,7 +39,7 @@ def split_by_bytes(sizes: Sequence[int], max_bytes: int) -> list[list[int]]:
     so a file larger than the limit still gets a batch of its own.
     """
     if max_bytes < 1:
-        raise ValueError(f"maxBytesPerTrigger must be a positive number (got {max_bytes}).")
+        raise SetupError(f"maxBytesPerTrigger must be a positive number (got {max_bytes}).")
     batches: list[list[int]] = []
     current: list[int] = []
     total = 0
@@ -77,9 +78,9 @@ def backlog_run(
     `arrivals_per_s[k]` is the input rate during batch k's interval.
     """
     if batch_s <= 0:
-        raise ValueError("The batch interval must be more than 0 seconds.")
+        raise SetupError("The batch interval must be more than 0 seconds.")
     if limit_per_s is not None and limit_per_s <= 0:
-        raise ValueError("A rate limit must be more than 0 records per second.")
+        raise SetupError("A rate limit must be more than 0 records per second.")
     waiting = 0.0
     arrived, taken, left, costs = [], [], [], []
     for rate in arrivals_per_s:

@@ -12,6 +12,8 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
+from ..errors import SetupError
+
 State = tuple[int, int]  # (running total, batches in a row without new values)
 
 
@@ -32,7 +34,7 @@ def check_idle_batches(idle_batches: int | None) -> None:
     if idle_batches is not None and (
         int(idle_batches) != idle_batches or idle_batches < 1
     ):
-        raise ValueError(
+        raise SetupError(
             f"The idle timeout is a whole number of batches, at least 1 (got {idle_batches})."
         )
 

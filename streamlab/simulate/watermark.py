@@ -22,10 +22,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..errors import SetupError
+
 Window = tuple[float, float]  # (start, end) in seconds; end is exclusive
 
 
-class WatermarkSetupError(ValueError):
+class WatermarkSetupError(SetupError):
     """A setting Spark would refuse; the message says why."""
 
 

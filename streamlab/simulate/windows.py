@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..errors import SetupError
 
-class WindowSetupError(ValueError):
+
+class WindowSetupError(SetupError):
     """A window Spark would refuse; the message says why and what would work."""
 
 
@@ -31,7 +33,7 @@ def _nearby(value_s: float, batch_s: float) -> str:
 
 
 @dataclass(frozen=True)
-class Window:
+class DStreamWindow:
     """A valid window: lengths in batches."""
 
     batch_s: float
@@ -47,7 +49,7 @@ class Window:
         return round(self.slide_s * 1000) // round(self.batch_s * 1000)
 
 
-def check_window(batch_s: float, window_s: float, slide_s: float | None = None) -> Window:
+def check_window(batch_s: float, window_s: float, slide_s: float | None = None) -> DStreamWindow:
     """Validate a window as Spark would, with a plain message instead of a Java stack trace."""
     slide_s = batch_s if slide_s is None else slide_s
     if batch_s <= 0:
@@ -61,7 +63,7 @@ def check_window(batch_s: float, window_s: float, slide_s: float | None = None) 
                 f"({batch_s:g} s): a window is made of whole batches. "
                 f"Try {_nearby(value, batch_s)}."
             )
-    return Window(batch_s, window_s, slide_s)
+    return DStreamWindow(batch_s, window_s, slide_s)
 
 
 def window_outputs(n_batches: int, batch_s: float, window_s: float,
@@ -76,9 +78,10 @@ def window_outputs(n_batches: int, batch_s: float, window_s: float,
     ]
 
 
-def windowed_counts(batches: Sequence[Sequence[str]], batch_s: float, window_s: float,
-                    slide_s: float | None = None, n_batches: int | None = None,
-                    inverse: bool = False, drop_zeros: bool = False) -> dict[int, dict[str, int]]:
+def model_window_counts(batches: Sequence[Sequence[str]], batch_s: float, window_s: float,
+                        slide_s: float | None = None, n_batches: int | None = None,
+                        inverse: bool = False,
+                        drop_zeros: bool = False) -> dict[int, dict[str, int]]:
     """What `reduceByKeyAndWindow` over (word, 1) pairs emits, per emitting batch.
 
     `batches` holds the words of each batch. Without an inverse function a window's counts are
@@ -122,5 +125,5 @@ def count_by_window(batches: Sequence[Sequence[str]], batch_s: float, window_s: 
     window with none emits 0; before the first element it emits nothing.
     """
     keyed = [["*"] * len(b) for b in batches]
-    counts = windowed_counts(keyed, batch_s, window_s, slide_s, n_batches, inverse=True)
+    counts = model_window_counts(keyed, batch_s, window_s, slide_s, n_batches, inverse=True)
     return {k: c["*"] for k, c in counts.items() if "*" in c}

@@ -23,9 +23,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import read_batch_files, write_batch_files
-
-CLICKS_DIR = Path(__file__).resolve().parent.parent / "data" / "clicks"
+from .files import CLICKS_DIR, read_batch_files, write_batch_files
 
 CATEGORIES = ["sports", "tech", "travel", "food", "fashion", "finance", "games", "music"]
 SECTIONS = {  # page section of each category; users also read /home and /news
@@ -62,6 +60,8 @@ MALFORMED_KINDS = [
 
 @dataclass(frozen=True)
 class Ad:
+    """An ad of the catalogue, with its category and quality."""
+
     ad_id: str
     category: str
     quality: float  # multiplies the click probability (0.7 to 1.3)
@@ -69,6 +69,8 @@ class Ad:
 
 @dataclass(frozen=True)
 class User:
+    """A user: fixed IP, hidden interests per category, how active."""
+
     user_id: int
     ip: str
     interests: dict[str, float]  # click probability per category before boosts
@@ -77,6 +79,8 @@ class User:
 
 @dataclass(frozen=True)
 class World:
+    """The ads and the users the log is drawn from."""
+
     ads: list[Ad]
     users: list[User]
 
@@ -139,8 +143,9 @@ def click_probability(user: User, ad: Ad, section: str, hour: int, batch: int) -
     return min(p, 0.95)
 
 
-def _impression(rng: random.Random, world: World, weights: list[float], batch: int,
-                second: int) -> str:
+def _impression(
+    rng: random.Random, world: World, weights: list[float], batch: int, second: int
+) -> str:
     user = rng.choices(world.users, weights)[0]
     favourite = max(user.interests, key=user.interests.get)
     section_pick = rng.random()
@@ -156,8 +161,15 @@ def _impression(rng: random.Random, world: World, weights: list[float], batch: i
     clicked = rng.random() < click_probability(user, ad, section, time.hour, batch)
     action = "click" if clicked else "view"
     return ",".join(
-        [f"{time:%Y-%m-%dT%H:%M:%S}", user.ip, str(user.user_id), page, action, ad.ad_id,
-         ad.category]
+        [
+            f"{time:%Y-%m-%dT%H:%M:%S}",
+            user.ip,
+            str(user.user_id),
+            page,
+            action,
+            ad.ad_id,
+            ad.category,
+        ]
     )
 
 
@@ -184,8 +196,9 @@ def damage(rng: random.Random, line: str, kind: str) -> str:
     return ",".join(fields)
 
 
-def click_batches(seed: int = 11, batches: int = BATCHES,
-                  lines_per_batch: int = LINES_PER_BATCH) -> list[list[str]]:
+def click_batches(
+    seed: int = 11, batches: int = BATCHES, lines_per_batch: int = LINES_PER_BATCH
+) -> list[list[str]]:
     """The log as one list of lines per batch, in event-time order within each batch."""
     world = make_world(seed)
     rng = random.Random(seed * 1000 + 1)
@@ -193,8 +206,9 @@ def click_batches(seed: int = 11, batches: int = BATCHES,
     result = []
     span = HOURS_PER_BATCH * 3600
     for batch in range(1, batches + 1):
-        seconds = sorted(rng.randrange((batch - 1) * span, batch * span)
-                         for _ in range(lines_per_batch))
+        seconds = sorted(
+            rng.randrange((batch - 1) * span, batch * span) for _ in range(lines_per_batch)
+        )
         lines = [_impression(rng, world, weights, batch, s) for s in seconds]
         for i in range(len(lines)):
             if rng.random() < MALFORMED_SHARE:

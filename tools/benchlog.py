@@ -2,16 +2,18 @@
 
 A notebook's run can be no shorter than Spark's start plus the time it asks to wait: N batches
 of a DStream at interval B take N x B seconds however fast Spark is, and so does a wait that
-ends on its timeout. With STREAMLAB_BENCH_LOG=path set, `streamlab.run` appends one JSON line
-per stream it runs, and `install()` (run in the kernel by tools/bench.py before the notebook)
-also logs the waits a cell makes itself: `time.sleep` and the `awaitTermination` calls that end
-on their timeout. A wait that ends because the work is done (an `availableNow` query finishing)
-is processing, not waiting, and is not logged. Nothing changes when the variable is unset.
+ends on its timeout. tools/bench.py runs `install()` in each kernel before the notebook's first
+cell, with STREAMLAB_BENCH_LOG=path set; from then on one JSON line is appended per wait:
+each `streamlab.run` that completes its batches (batches x the context's interval), the
+`time.sleep` calls cells make, and the `awaitTermination` calls that end on their timeout. A
+wait that ends because the work is done (an `availableNow` query finishing) is processing, not
+waiting, and is not logged. The library knows nothing of this: everything is wrapped from here.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import sys
@@ -85,10 +87,31 @@ def _timed_wait(kind: str, wait: Any) -> Any:
     return wrapper
 
 
+def _logged_run(run: Any) -> Any:
+    """Wrap `streamlab.run`: after a run that completed its batches, log batches x interval."""
+
+    @functools.wraps(run)
+    def wrapper(ssc: Any, batches: int, *args: Any, **kwargs: Any) -> Any:
+        result = run(ssc, batches, *args, **kwargs)
+        record_batches(ssc, batches)  # not reached when the run raised
+        return result
+
+    wrapper._streamlab_bench = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def install() -> None:
-    """Log the waits that notebook cells make themselves (sleeps, awaits ending on timeout)."""
+    """Log the waits of a notebook: DStream runs, and the sleeps and awaits cells make."""
     from pyspark.sql.streaming.query import StreamingQuery
     from pyspark.streaming import StreamingContext
+
+    import streamlab
+
+    # The module, not the attribute: `streamlab.capture` is the re-exported function capture().
+    capture = importlib.import_module("streamlab.capture")
+    if not getattr(capture.run, "_streamlab_bench", False):
+        capture.run = _logged_run(capture.run)
+    streamlab.run = capture.run  # the re-export notebooks import
 
     for cls, name in [
         (StreamingContext, "awaitTermination"),
