@@ -65,9 +65,9 @@ unit: setup
 # who re-runs it without restarting), and compares both runs with the stored outputs: two
 # notebooks at a time, the timing chapters alone (tools/check_notebooks.py). Outside CI it skips
 # the notebooks whose inputs did not change since they last passed, and says so; `make test-all`
-# (or CI=true, as .ci/run runs) checks every one.
+# (or CI=true, as .ci/run runs) checks every one; NB=path/to/one.ipynb checks only that one.
 notebooks: setup
-	$(NBENV) $(BIN)/python -m tools.check_notebooks $(if $(ALL),--all,) $(NOTEBOOKS)
+	$(NBENV) $(BIN)/python -m tools.check_notebooks $(if $(ALL),--all,) $(or $(NB),$(NOTEBOOKS))
 
 # Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
 # workers) of every notebook from a fresh kernel, then the word-count throughput; the results

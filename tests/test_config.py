@@ -44,16 +44,22 @@ def canonical(name: str) -> str:
 
 
 def lock_entries() -> dict[str, tuple[str, list[str]]]:
-    """Each package of requirements.lock: its normalized name -> (version, its option lines)."""
+    """Each package of requirements.lock: its normalized name -> (version, its option lines).
+
+    A package pinned at two versions for two sets of platforms or Pythons (the lock is
+    universal) appears once per environment marker, as "name ; marker".
+    """
     entries: dict[str, tuple[str, list[str]]] = {}
     name = None
     for line in LOCK.read_text().splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if not line[0].isspace():
-            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)( \\)?", line)
+            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+?)(?: ; (.+?))?( \\)?", line)
             assert match, f"not a pinned requirement: {line!r}"
             name = canonical(match.group(1))
+            if match.group(3):
+                name = f"{name} ; {match.group(3)}"
             assert name not in entries, f"{name} twice in the lock"
             entries[name] = (match.group(2), [])
         else:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from streamlab.data import (
+    DATA_DIR,
     WORD_EVENTS_FILE,
     WORDS_DIR,
     event_lines_by_second,
@@ -61,3 +65,19 @@ def test_word_events_shape_and_replay_by_arrival():
     lines = event_lines_by_second(events)
     assert [len(b) for b in lines] == [len(b) for b in words_by_batch(events, 1.0)]
     assert lines[0][0] == "2026-01-01 12:00:00.2,dara,spark"
+
+
+def test_the_regeneration_commands_of_data_readme_work(tmp_path):
+    """data/README.md says `python -m streamlab.data <dataset>`: that command writes the files."""
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for dataset in ("words", "word-events", "clicks"):
+        assert f"`.venv/bin/python -m streamlab.data {dataset}`" in readme, dataset
+    for dataset, shipped in (
+        ("words", sorted(WORDS_DIR.glob("batch-*.txt"))),
+        ("word-events", [WORD_EVENTS_FILE]),
+    ):
+        out = tmp_path / dataset
+        command = [sys.executable, "-m", "streamlab.data", dataset, "--out", str(out)]
+        printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        assert printed.split() == [str(out / p.name) for p in shipped]
+        assert [(out / p.name).read_bytes() for p in shipped] == [p.read_bytes() for p in shipped]

@@ -15,7 +15,12 @@ from streamlab import (
     scratch_dir,
     streaming_context,
 )
-from streamlab.session import master_url
+from streamlab.session import (
+    DRIVER_MEMORY,
+    master_url,
+    startup_settings,
+    submitted_settings,
+)
 
 
 def test_get_spark_returns_the_running_session(spark):
@@ -36,6 +41,36 @@ def test_spark_master_variable_overrides_the_master(monkeypatch):
     assert master_url() == "spark://127.0.0.1:7077"
     monkeypatch.delenv("SPARK_MASTER")
     assert master_url() == "local[*]"
+
+
+def test_outside_spark_submit_the_book_sets_the_master_and_the_jvm(monkeypatch):
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    monkeypatch.setenv("SPARK_MASTER", "spark://127.0.0.1:7077")
+    assert submitted_settings() is None
+    settings = startup_settings(None)
+    assert settings["spark.master"] == "spark://127.0.0.1:7077"
+    assert settings["spark.driver.memory"] == DRIVER_MEMORY
+    assert "spark.driver.extraJavaOptions" in settings
+    assert settings["spark.driver.host"] == "127.0.0.1"
+
+
+def test_under_spark_submit_its_master_and_settings_are_kept(monkeypatch):
+    """spark-submit started the JVM: no master, memory or Java options, none of its --conf."""
+    monkeypatch.setenv("SPARK_MASTER", "local[1]")  # a notebook's variable: not for an app
+    submitted = {
+        "spark.master": "spark://10.0.0.5:7077",
+        "spark.app.name": "word_count.py",
+        "spark.sql.shuffle.partitions": "8",
+    }
+    settings = startup_settings(submitted)
+    for key in ("spark.master", "spark.driver.memory", "spark.driver.extraJavaOptions"):
+        assert key not in settings
+    assert not set(settings) & set(submitted)
+    assert "spark.driver.host" not in settings  # a cluster master: not pinned to loopback
+    assert settings["spark.sql.session.timeZone"] == "UTC"  # the book's defaults fill in
+    on_a_laptop = startup_settings({"spark.master": "local[2]"})
+    assert on_a_laptop["spark.driver.host"] == "127.0.0.1"
+    assert "spark.master" not in on_a_laptop
 
 
 @pytest.mark.parametrize("bad", [0, -1, -0.5, "1", None, True, 0.0005])

@@ -1,8 +1,9 @@
 """Write requirements.lock: every package of the book, with its hashes, from pyproject.toml.
 
 uv resolves `[project] dependencies` and every optional extra of pyproject.toml for Python 3.11
-on Linux x86_64 (Binder's and CI's platform) against PyPI alone, so that the lock installs on a
-fresh machine: this machine's local package indexes are left out on purpose (they would add
+and later on every platform at once (`--universal`: Linux for Binder, Colab and CI, and the
+laptops of a workshop, macOS and Windows; packages needed on one platform only carry a marker)
+against PyPI alone, so that the lock installs on a fresh machine: this machine's local package indexes are left out on purpose (they would add
 file:// sources and drop the hashes of files they lack, such as pyspark's sdist). The lock's
 header records the command and a sha256 of pyproject.toml's dependency specification, which
 tests/test_config.py compares with pyproject.toml without any network.
@@ -26,7 +27,6 @@ REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = REPO / "pyproject.toml"
 LOCK = REPO / "requirements.lock"
 PYTHON_VERSION = "3.11"  # environment.yml's python=3.11
-PLATFORM = "x86_64-manylinux_2_28"
 INDEX = "https://pypi.org/simple"
 HASH_PREFIX = "# pyproject-sha256: "
 # uv settings from the environment that could add other indexes or links to the resolution.
@@ -71,7 +71,7 @@ def compile_command(uv: str, output: Path) -> list[str]:
     return [
         uv, "pip", "compile", "--no-config", "--quiet", "--no-header",
         "pyproject.toml", "--all-extras",
-        "--python-version", PYTHON_VERSION, "--python-platform", PLATFORM,
+        "--python-version", PYTHON_VERSION, "--universal",
         "--default-index", INDEX, "--generate-hashes", "--emit-index-annotation",
         "-o", str(output),
     ]  # fmt: skip
@@ -88,7 +88,7 @@ def header(uv: str, command: list[str]) -> str:
     shown = [Path(command[0]).name, *command[1:-1], LOCK.name]
     return (
         "# requirements.lock: every package of the book (transitive ones included)\n"
-        f"# with its hashes, for Python {PYTHON_VERSION} on Linux x86_64, from pyproject.toml\n"
+        f"# with its hashes, for Python {PYTHON_VERSION}+ on any platform, from pyproject.toml\n"
         "# and all its extras, every file from PyPI. Do not edit: `make lock` regenerates\n"
         f"# it (tools/lock.py) with {uv_version(uv)}:\n"
         f"#    {shlex.join(shown)}\n"
