@@ -1,5 +1,5 @@
 # Spark Streaming, hands-on: every command of the book.
-#   make book   create .venv, install the pinned packages, build the website
+#   make book   create .venv, install the locked packages (requirements.lock), build the website
 #   make test   everything CI checks (lint, unit tests, notebooks with nbval, strict book build,
 #               the website in a browser)
 #   make bench  time, floor and peak memory of every notebook; word-count throughput
@@ -52,8 +52,11 @@ book: setup
 build-strict: setup
 	$(BIN)/jupyter-book build . --all --quiet --warningiserror --nitpick --keep-going
 
+# Lint and formatting: Python at 100 columns, notebooks and the lessons exported from them at 79
+# (their ruff.toml), the width of the website's code blocks.
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Unit tests in two processes (each with its own small Spark); then the tests marked `serial`
 # (the standalone cluster, timing checks), alone, so a busy core cannot change what they measure.

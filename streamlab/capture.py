@@ -144,8 +144,9 @@ def _forget_other_contexts(ssc: StreamingContext) -> None:
         del _OUTPUTS[key]
 
 
-def capture(dstream: DStream, columns: Sequence[str],
-            apply: Callable[[Any], Any] | None = None) -> DStreamBatches:
+def capture(
+    dstream: DStream, columns: Sequence[str], apply: Callable[[Any], Any] | None = None
+) -> DStreamBatches:
     """Collect every batch of `dstream` (an output operation, registered before the start).
 
     Each element becomes one row; tuples are spread over `columns`. With `apply`, each batch's

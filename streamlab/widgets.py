@@ -36,13 +36,20 @@ def png_base64(fig: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def slider(description: str, value: float, low: float, high: float, step: float,
-           unit: str = "s") -> widgets.FloatSlider:
+def slider(
+    description: str, value: float, low: float, high: float, step: float, unit: str = "s"
+) -> widgets.FloatSlider:
     """A labelled slider with the book's layout (value shown with its unit)."""
     return widgets.FloatSlider(
-        value=value, min=low, max=high, step=step, description=description,
-        readout_format=".2g", style={"description_width": "initial"},
-        layout=widgets.Layout(width="320px"), continuous_update=False,
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=".2g",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="320px"),
+        continuous_update=False,
         tooltip=f"in {unit}",
     )
 
@@ -82,8 +89,11 @@ class Explorer:
         self.message = None
         self.figure = fig
         self.output.outputs = (
-            {"output_type": "display_data",
-             "data": {"image/png": png_base64(fig), "text/plain": repr(fig)}, "metadata": {}},
+            {
+                "output_type": "display_data",
+                "data": {"image/png": png_base64(fig), "text/plain": repr(fig)},
+                "metadata": {},
+            },
         )
 
     def _say(self, message: str, prefix: str) -> None:
@@ -93,8 +103,9 @@ class Explorer:
         self.output.append_stdout(f"{prefix}: {message}\n")
 
 
-def explore(draw: Callable[..., Figure], controls: dict[str, widgets.ValueWidget],
-            note: str = LIVE_NOTE) -> Explorer:
+def explore(
+    draw: Callable[..., Figure], controls: dict[str, widgets.ValueWidget], note: str = LIVE_NOTE
+) -> Explorer:
     """Show live controls for `draw`, with a still picture of the default for the website."""
     explorer = Explorer(draw, controls)
     bundle = explorer.box._repr_mimebundle_()

@@ -56,9 +56,7 @@ def batch_ids(table: MicroBatchTable) -> list[int]:
     return [int(part["batch_id"].iloc[0]) for part in table.parts]
 
 
-EXPECTED = dict(
-    Counter(w for lines in BATCHES for line in lines for w in line.split())
-)
+EXPECTED = dict(Counter(w for lines in BATCHES for line in lines for w in line.split()))
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +93,7 @@ def test_stop_and_resume_equals_one_run(spark, tmp_path, uninterrupted, stops):
         seen.extend(ids)
         # the counts continue rather than restart: they are those of files 1..stop
         assert final_counts(table) == running_counts(BATCHES)[stop - 1]
-    assert seen == list(
-        range(len(BATCHES))
-    )  # nothing skipped, nothing run twice
+    assert seen == list(range(len(BATCHES)))  # nothing skipped, nothing run twice
     assert final_counts(table) == final_counts(uninterrupted) == EXPECTED
     # the model's plan for a clean stop: batches of the last run are the new ones
     plan = resume_plan(len(BATCHES), stops[-1])
@@ -109,16 +105,12 @@ def forget_last_commit(checkpoint: Path) -> int:
     commits = checkpoint / "commits"
     last = max(int(p.name) for p in commits.iterdir() if p.name.isdigit())
     (commits / str(last)).unlink()
-    (commits / f".{last}.crc").unlink(
-        missing_ok=True
-    )  # Hadoop's checksum of that file
+    (commits / f".{last}.crc").unlink(missing_ok=True)  # Hadoop's checksum of that file
     return last
 
 
 @pytest.mark.parametrize("stop_after", [2, 5])
-def test_crash_before_commit_replays_that_batch_once(
-    spark, tmp_path, stop_after
-):
+def test_crash_before_commit_replays_that_batch_once(spark, tmp_path, stop_after):
     """A batch with offsets but no commit runs again with the same files; counts stay exact."""
     drop = FileDrop(tmp_path / "files")
     checkpoint = tmp_path / "ck"
@@ -127,14 +119,10 @@ def test_crash_before_commit_replays_that_batch_once(
     assert forget_last_commit(checkpoint) == stop_after
     held = checkpoint_at_stop(len(BATCHES), stop_after, crashed=True)
     assert held.last_commit == max(
-        int(p.name)
-        for p in (checkpoint / "commits").iterdir()
-        if p.name.isdigit()
+        int(p.name) for p in (checkpoint / "commits").iterdir() if p.name.isdigit()
     )
     assert held.last_offsets == max(
-        int(p.name)
-        for p in (checkpoint / "offsets").iterdir()
-        if p.name.isdigit()
+        int(p.name) for p in (checkpoint / "offsets").iterdir() if p.name.isdigit()
     )
 
     drop.drop_all(BATCHES[stop_after + 1 :])
@@ -147,9 +135,9 @@ def test_crash_before_commit_replays_that_batch_once(
     # the replayed batch read the same file again and gave the same counts as the first time
     replay_part = second.parts[0].drop(columns="batch_id")
     first_part = first.parts[-1].drop(columns="batch_id")
-    assert dict(
-        zip(replay_part["word"], replay_part["count"], strict=True)
-    ) == dict(zip(first_part["word"], first_part["count"], strict=True))
+    assert dict(zip(replay_part["word"], replay_part["count"], strict=True)) == dict(
+        zip(first_part["word"], first_part["count"], strict=True)
+    )
     assert final_counts(second) == EXPECTED
 
 

@@ -69,9 +69,7 @@ SETTINGS = [
 def test_reduce_by_key_and_window_equals_plain_python(sc, batch_s, windows, n):
     ssc = streaming_context(batch_s)
     words = replay(ssc, words_by_batch(EVENTS, batch_s))
-    outputs = {
-        (w, s): capture(windowed_counts(words, w, s), ["word", "count"]) for w, s in windows
-    }
+    outputs = {(w, s): capture(windowed_counts(words, w, s), ["word", "count"]) for w, s in windows}
     run(ssc, batches=n)
     for (w, s), out in outputs.items():
         assert by_window(out.frame()) == expected_windows(batch_s, w, s, n), (batch_s, w, s)

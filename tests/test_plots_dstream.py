@@ -24,17 +24,21 @@ def test_one_rdd_per_stage_and_batch_and_one_job_per_batch():
 
 
 def test_a_highlighted_batch_lists_its_elements():
-    fig = dstream_grid(STAGES, OPERATIONS, 3, 1, highlight=2,
-                       contents={"lines": ["a b"], "words": ["a", "b"]})
+    fig = dstream_grid(
+        STAGES, OPERATIONS, 3, 1, highlight=2, contents={"lines": ["a b"], "words": ["a", "b"]}
+    )
     words = texts(fig)
     assert "inside batch 2" in words
     assert "a b" in words and "a, b" in words
 
 
-@pytest.mark.parametrize(("operations", "highlight", "message"), [
-    ([], None, "one transformation"),
-    (OPERATIONS, 4, "only batches 1 to 3"),
-])
+@pytest.mark.parametrize(
+    ("operations", "highlight", "message"),
+    [
+        ([], None, "one transformation"),
+        (OPERATIONS, 4, "only batches 1 to 3"),
+    ],
+)
 def test_bad_arguments_are_refused(operations, highlight, message):
     with pytest.raises(ValueError, match=message):
         dstream_grid(STAGES, operations, 3, 1, highlight=highlight)

@@ -17,8 +17,17 @@ def texts(fig: Figure) -> list[str]:
 def test_architecture_names_every_part():
     fig = architecture_diagram()
     words = " ".join(texts(fig))
-    for part in ("receiver", "JobGenerator", "ReceiverTracker", "JobScheduler", "executor 1",
-                 "driver", "source", "output", "blocks"):
+    for part in (
+        "receiver",
+        "JobGenerator",
+        "ReceiverTracker",
+        "JobScheduler",
+        "executor 1",
+        "driver",
+        "source",
+        "output",
+        "blocks",
+    ):
         assert part in words, part
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
 

@@ -19,9 +19,7 @@ from streamlab.simulate.state import (
 )
 
 BATCHES = visitor_batches(n_batches=10)
-N_BATCHES = (
-    len(BATCHES) + 4
-)  # and four quiet batches, in which expiring keys drain away
+N_BATCHES = len(BATCHES) + 4  # and four quiet batches, in which expiring keys drain away
 TIMEOUTS = [None, 1, 2, 3]
 
 
@@ -43,17 +41,12 @@ def test_update_function_is_the_models():
     for old in (None, (4, 0), (4, 1), (4, 2)):
         for values in ([], [1], [1, 1]):
             for n in TIMEOUTS:
-                assert expire_after(n)(values, old) == update_with_expiry(
-                    values, old, n
-                )
+                assert expire_after(n)(values, old) == update_with_expiry(values, old, n)
 
 
 def test_model_keeps_everything_without_expiry():
     sizes = state_sizes(BATCHES, N_BATCHES)
-    distinct = [
-        len({v for b in BATCHES[: k + 1] for v in b})
-        for k in range(len(BATCHES))
-    ]
+    distinct = [len({v for b in BATCHES[: k + 1] for v in b}) for k in range(len(BATCHES))]
     assert sizes[: len(BATCHES)] == distinct
     assert sizes[len(BATCHES) :] == [distinct[-1]] * 4
 
@@ -76,14 +69,12 @@ def test_state_sizes_equal_spark(sc, tmp_path):
     for n in TIMEOUTS:
         got = sizes[n].frame()
         by_batch = dict(zip(got["batch"], got["keys"], strict=True))
-        assert [
-            by_batch.get(k, 0) for k in range(1, N_BATCHES + 1)
-        ] == state_sizes(BATCHES, N_BATCHES, n), f"idle timeout {n}"
+        assert [by_batch.get(k, 0) for k in range(1, N_BATCHES + 1)] == state_sizes(
+            BATCHES, N_BATCHES, n
+        ), f"idle timeout {n}"
         rows = states[n].frame()
         model = states_after_each_batch(BATCHES, N_BATCHES, n)
         for k in range(1, N_BATCHES + 1):
             part = rows[rows["batch"] == k]
-            spark_state = {
-                v: tuple(s) for v, s in zip(part["visitor"], part["state"])
-            }
+            spark_state = {v: tuple(s) for v, s in zip(part["visitor"], part["state"])}
             assert spark_state == model[k - 1], f"idle timeout {n}, batch {k}"

@@ -42,7 +42,6 @@ COMBINATIONS = {
 }
 
 
-
 def test_window_outputs_cover_the_right_batches():
     assert window_outputs(6, 1, 3, 2) == [(2, [1, 2]), (4, [2, 3, 4]), (6, [4, 5, 6])]
     assert window_outputs(3, 0.5, 0.5) == [(1, [1]), (2, [2]), (3, [3])]

@@ -32,8 +32,14 @@ SITE = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHROMIUM = os.environ.get("STREAMLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Pages a reader is shown as screenshots in the notes of a change (looked at, not asserted).
 SCREENSHOT_PAGES = ("intro", "labs/02-sliding-windows", "chapters/instructor-guide")
@@ -173,8 +179,13 @@ def visit(context, url: str) -> Visit:
         "response",
         lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}"),
     )
-    page.on("requestfailed", lambda r: r.url.startswith(url.split("/")[0]) and (
-        urlparse(r.url).netloc == site_host and result.failed.append(f"failed {r.url}")))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            r.url.startswith(url.split("/")[0])
+            and (urlparse(r.url).netloc == site_host and result.failed.append(f"failed {r.url}"))
+        ),
+    )
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     result.info = page.evaluate(PAGE_FACTS_JS)
@@ -289,9 +300,7 @@ def test_widgets_show_a_still_figure_and_how_to_run_them_live(visits):
     for name in NOTEBOOK_PAGES:
         nb = nbformat.read(REPO / f"{name}.ipynb", as_version=4)
         widgets = sum(c.cell_type == "code" and "explore(" in c.source for c in nb.cells)
-        stills = [
-            c for c in visits[name].info["captions"] if c["caption"].strip() == LIVE_NOTE
-        ]
+        stills = [c for c in visits[name].info["captions"] if c["caption"].strip() == LIVE_NOTE]
         assert len(stills) == widgets, f"{name}: {widgets} widgets, {len(stills)} noted stills"
         assert all(c["imageLoaded"] for c in stills), f"{name}: a widget still did not load"
 

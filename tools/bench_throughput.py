@@ -96,8 +96,9 @@ def search_max_rate(
     return Search(good, False, trials)
 
 
-def judge(processing_ms: Sequence[float], interval_s: float, judged: int = JUDGED_BATCHES
-          ) -> bool | None:
+def judge(
+    processing_ms: Sequence[float], interval_s: float, judged: int = JUDGED_BATCHES
+) -> bool | None:
     """Whether the judged batches kept up: True or False once a majority agrees, else None.
 
     `processing_ms` are the processing times of the batches judged so far, in order. A batch
@@ -119,8 +120,7 @@ def text_pool(lines: int = POOL_LINES, seed: int = 7) -> list[str]:
     from streamlab.data import word_batches
 
     per_batch = 1000
-    batches = word_batches(batches=max(1, lines // per_batch), lines_per_batch=per_batch,
-                           seed=seed)
+    batches = word_batches(batches=max(1, lines // per_batch), lines_per_batch=per_batch, seed=seed)
     return [line for batch in batches for line in batch][:lines]
 
 
@@ -173,7 +173,8 @@ class Trial:
             "words_per_s": round(self.words / self.interval_s),
             "words_per_batch": self.words,
             "median_processing_ms": round(statistics.median(self.processing_ms))
-            if self.processing_ms else "",
+            if self.processing_ms
+            else "",
             "batches_judged": len(self.processing_ms),
             "sustained": "yes" if self.held else "no",
         }
@@ -262,16 +263,24 @@ def plot(rows: Sequence[dict[str, Any]], python_rate: float, path: Path) -> None
     intervals = [float(r["batch_interval_s"]) for r in rows]
     rates = [float(r["sustained_words_per_s"]) / 1e6 for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.2), facecolor="white")
-    ax.plot(intervals, rates, marker="o", color="#4c72b0",
-            label="Spark word count, local[*] (DStreams)")
+    ax.plot(
+        intervals, rates, marker="o", color="#4c72b0", label="Spark word count, local[*] (DStreams)"
+    )
     capped = [r.get("capped") in ("yes", True) for r in rows]
     for x, y, more in zip(intervals, rates, capped):
         # At its limit the search stopped before a batch fell behind: the rate is a lower bound.
-        ax.annotate(f"≥ {y:.2f}" if more else f"{y:.2f}", (x, y), textcoords="offset points",
-                    xytext=(0, 8),
-                    ha="center", fontsize=9, color="#4c72b0")
-    ax.axhline(python_rate / 1e6, color="#dd8452", linestyle="--",
-               label="plain Python, one core (Counter)")
+        ax.annotate(
+            f"≥ {y:.2f}" if more else f"{y:.2f}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=9,
+            color="#4c72b0",
+        )
+    ax.axhline(
+        python_rate / 1e6, color="#dd8452", linestyle="--", label="plain Python, one core (Counter)"
+    )
     ax.set_xlabel("batch interval (s)")
     ax.set_ylabel("sustained input rate (million words/s)")
     ax.set_xticks(intervals)
@@ -309,22 +318,32 @@ def main(argv: Sequence[str]) -> int:
             trial = run_trial(sc, pool, interval, rate)
             trials.append(trial)
             times = ", ".join(f"{ms:.0f}" for ms in trial.processing_ms)
-            print(f"  {interval:g} s, {rate:>12,.0f} words/s: processing {times} ms -> "
-                  f"{'holds' if trial.held else 'too slow'}", flush=True)
+            print(
+                f"  {interval:g} s, {rate:>12,.0f} words/s: processing {times} ms -> "
+                f"{'holds' if trial.held else 'too slow'}",
+                flush=True,
+            )
             return bool(trial.held)
 
         print(f"batch interval {interval:g} s", flush=True)
         found = search_max_rate(sustains, start, limit=MAX_WORDS_PER_BATCH / interval)
-        best = max((t for t in trials if t.held and t.rate == found.rate), key=lambda t: t.rate,
-                   default=None)
-        results.append({
-            "batch_interval_s": interval,
-            "sustained_words_per_s": round(best.words / interval) if best else 0,
-            "words_per_batch": best.words if best else 0,
-            "median_processing_ms": best.row()["median_processing_ms"] if best else "",
-            "capped": "yes" if found.capped else "no",
-            "share_of_plain_python": round(best.words / interval / python_rate, 3) if best else 0,
-        })
+        best = max(
+            (t for t in trials if t.held and t.rate == found.rate),
+            key=lambda t: t.rate,
+            default=None,
+        )
+        results.append(
+            {
+                "batch_interval_s": interval,
+                "sustained_words_per_s": round(best.words / interval) if best else 0,
+                "words_per_batch": best.words if best else 0,
+                "median_processing_ms": best.row()["median_processing_ms"] if best else "",
+                "capped": "yes" if found.capped else "no",
+                "share_of_plain_python": round(best.words / interval / python_rate, 3)
+                if best
+                else 0,
+            }
+        )
         all_trials += trials
         start = max(found.rate, START_RATE)  # a longer interval sustains at least this
     stop_spark()
@@ -337,8 +356,10 @@ def main(argv: Sequence[str]) -> int:
         {"item": "plain Python word count, one core (words/s)", "value": f"{python_rate:,.0f}"},
         {"item": "fixed cost of a batch, fitted (ms)", "value": f"{overhead_ms:,.0f}"},
         {"item": "cost of a million words, fitted (ms)", "value": f"{ms_per_word * 1e6:,.0f}"},
-        {"item": "rate with no fixed cost, fitted (words/s)",
-         "value": f"{1000 / ms_per_word:,.0f}" if ms_per_word > 0 else "n/a"},
+        {
+            "item": "rate with no fixed cost, fitted (words/s)",
+            "value": f"{1000 / ms_per_word:,.0f}" if ms_per_word > 0 else "n/a",
+        },
         {"item": "runs of the word count", "value": str(len(all_trials))},
         {"item": "duration of this benchmark (s)", "value": f"{elapsed:.0f}"},
     ]
@@ -349,12 +370,16 @@ def main(argv: Sequence[str]) -> int:
     write_csv(summary, RESULTS / "throughput-summary.csv")
     plot(results, python_rate, RESULTS / "throughput.png")
 
-    print(f"\n{'interval s':>10} {'sustained words/s':>18} {'words/batch':>12} "
-          f"{'processing ms':>14} {'vs Python':>9}")
+    print(
+        f"\n{'interval s':>10} {'sustained words/s':>18} {'words/batch':>12} "
+        f"{'processing ms':>14} {'vs Python':>9}"
+    )
     for r in results:
-        print(f"{r['batch_interval_s']:>10} {r['sustained_words_per_s']:>18,} "
-              f"{r['words_per_batch']:>12,} {r['median_processing_ms']:>14} "
-              f"{r['share_of_plain_python']:>9}")
+        print(
+            f"{r['batch_interval_s']:>10} {r['sustained_words_per_s']:>18,} "
+            f"{r['words_per_batch']:>12,} {r['median_processing_ms']:>14} "
+            f"{r['share_of_plain_python']:>9}"
+        )
     for item in summary:
         print(f"{item['item']}: {item['value']}")
     print(f"\nwritten to {RESULTS}")

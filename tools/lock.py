@@ -3,10 +3,11 @@
 uv resolves `[project] dependencies` and every optional extra of pyproject.toml for Python 3.11
 and later on every platform at once (`--universal`: Linux for Binder, Colab and CI, and the
 laptops of a workshop, macOS and Windows; packages needed on one platform only carry a marker)
-against PyPI alone, so that the lock installs on a fresh machine: this machine's local package indexes are left out on purpose (they would add
-file:// sources and drop the hashes of files they lack, such as pyspark's sdist). The lock's
-header records the command and a sha256 of pyproject.toml's dependency specification, which
-tests/test_config.py compares with pyproject.toml without any network.
+against PyPI alone, so that the lock installs on a fresh machine: this machine's local package
+indexes are left out on purpose (they would add file:// sources and drop the hashes of files
+they lack, such as pyspark's sdist). The lock's header records the command and a sha256 of
+pyproject.toml's dependency specification, which tests/test_config.py compares with
+pyproject.toml without any network.
 
 Usage: python -m tools.lock [--uv PATH]   (`make lock` installs the pinned uv and runs this)
 """

@@ -10,9 +10,7 @@ from ..simulate.checkpoints import checkpoint_at_stop, resume_plan
 from .style import PALETTE, STYLE, finish, new_figure
 
 
-def resume_timeline(
-    n_batches: int, stop_after: int, crashed: bool = False
-) -> Figure:
+def resume_timeline(n_batches: int, stop_after: int, crashed: bool = False) -> Figure:
     """Micro-batches 0..n-1 in two rows (first run, resumed run), the stop, and the checkpoint."""
     plan = resume_plan(n_batches, stop_after, crashed)
     held = checkpoint_at_stop(n_batches, stop_after, crashed)
@@ -52,12 +50,8 @@ def resume_timeline(
                 fontsize=9,
                 zorder=3,
             )
-        stop_x = stop_after + (
-            0.78 if crashed else 0
-        )  # clear of the batch label
-        ax.axvline(
-            stop_x, color="black", linestyle="--", linewidth=1.2, zorder=1
-        )
+        stop_x = stop_after + (0.78 if crashed else 0)  # clear of the batch label
+        ax.axvline(stop_x, color="black", linestyle="--", linewidth=1.2, zorder=1)
         ax.text(
             stop_x,
             1.45,
@@ -65,17 +59,9 @@ def resume_timeline(
             va="center",
             fontsize=9,
         )
-        commit = (
-            "none" if held.last_commit is None else f"0–{held.last_commit}"
-        )
-        offsets = (
-            "none" if held.last_offsets is None else f"0–{held.last_offsets}"
-        )
-        state = (
-            f"state versions 1–{held.state_version}"
-            if held.state_version
-            else "no state"
-        )
+        commit = "none" if held.last_commit is None else f"0–{held.last_commit}"
+        offsets = "none" if held.last_offsets is None else f"0–{held.last_offsets}"
+        state = f"state versions 1–{held.state_version}" if held.state_version else "no state"
         ax.set_title(
             f"At the stop the checkpoint holds offsets {offsets}, commits {commit}, {state}",
             fontsize=10,
@@ -97,9 +83,7 @@ def resume_timeline(
                 hatch="///",
                 label="started, never committed",
             ),
-            Patch(
-                color=colours["replay"], label="replayed: same offsets again"
-            ),
+            Patch(color=colours["replay"], label="replayed: same offsets again"),
             Patch(color=colours["resumed"], label="new after the restart"),
         ]
         ax.legend(

@@ -15,10 +15,15 @@ from .style import PALETTE, STYLE, finish, new_figure
 PLAIN, CHOSEN, JOB = "#EEF3F8", "#FFE2B8", "#E3F4EC"
 
 
-def dstream_grid(stages: Sequence[str], operations: Sequence[str], n_batches: int,
-                 batch_s: float, highlight: int | None = None,
-                 contents: Mapping[str, Sequence[object]] | None = None,
-                 output: str = "foreachRDD") -> Figure:
+def dstream_grid(
+    stages: Sequence[str],
+    operations: Sequence[str],
+    n_batches: int,
+    batch_s: float,
+    highlight: int | None = None,
+    contents: Mapping[str, Sequence[object]] | None = None,
+    output: str = "foreachRDD",
+) -> Figure:
     """Rows: the DStreams `stages` (top to bottom); columns: batches 1..n_batches.
 
     `operations[i]` is the transformation from `stages[i]` to `stages[i + 1]`. The bottom row
@@ -40,43 +45,93 @@ def dstream_grid(stages: Sequence[str], operations: Sequence[str], n_batches: in
         ax.set_xlim(left, right)
         ax.set_ylim(-(rows + 0.7), 1.0)
         for k in range(1, n_batches + 1):
-            ax.text(k, 0.55, f"batch {k}\nt = {k * batch_s:g} s", ha="center", va="center",
-                    fontsize=8)
+            ax.text(
+                k, 0.55, f"batch {k}\nt = {k * batch_s:g} s", ha="center", va="center", fontsize=8
+            )
         for r, name in enumerate(stages):
             y = -r
-            ax.text(left + 0.05, y, name, ha="left", va="center", fontsize=9,
-                    fontweight="bold", color=PALETTE[0])
+            ax.text(
+                left + 0.05,
+                y,
+                name,
+                ha="left",
+                va="center",
+                fontsize=9,
+                fontweight="bold",
+                color=PALETTE[0],
+            )
             for k in range(1, n_batches + 1):
                 face = CHOSEN if k == highlight else PLAIN
-                ax.add_patch(FancyBboxPatch((k - 0.38, y - 0.22), 0.76, 0.44,
-                                            boxstyle="round,pad=0.02", facecolor=face,
-                                            edgecolor="#555555", linewidth=0.9))
+                ax.add_patch(
+                    FancyBboxPatch(
+                        (k - 0.38, y - 0.22),
+                        0.76,
+                        0.44,
+                        boxstyle="round,pad=0.02",
+                        facecolor=face,
+                        edgecolor="#555555",
+                        linewidth=0.9,
+                    )
+                )
                 ax.text(k, y, "RDD", ha="center", va="center", fontsize=8)
                 if r < rows - 1:
-                    ax.annotate("", xy=(k, y - 0.76), xytext=(k, y - 0.26),
-                                arrowprops={"arrowstyle": "-|>", "color": "#555555",
-                                            "lw": 1.0})
+                    ax.annotate(
+                        "",
+                        xy=(k, y - 0.76),
+                        xytext=(k, y - 0.26),
+                        arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.0},
+                    )
             if r < rows - 1:
-                ax.text(left + 0.05, y - 0.5, operations[r], ha="left", va="center",
-                        fontsize=8, style="italic", color="#333333")
+                ax.text(
+                    left + 0.05,
+                    y - 0.5,
+                    operations[r],
+                    ha="left",
+                    va="center",
+                    fontsize=8,
+                    style="italic",
+                    color="#333333",
+                )
         y = -rows
-        ax.text(left + 0.05, y, output, ha="left", va="center", fontsize=8.5,
-                fontweight="bold", color=PALETTE[2])
+        ax.text(
+            left + 0.05,
+            y,
+            output,
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            fontweight="bold",
+            color=PALETTE[2],
+        )
         for k in range(1, n_batches + 1):
-            ax.add_patch(FancyBboxPatch((k - 0.38, y - 0.2), 0.76, 0.4,
-                                        boxstyle="round,pad=0.02", facecolor=JOB,
-                                        edgecolor=PALETTE[2], linewidth=0.9))
+            ax.add_patch(
+                FancyBboxPatch(
+                    (k - 0.38, y - 0.2),
+                    0.76,
+                    0.4,
+                    boxstyle="round,pad=0.02",
+                    facecolor=JOB,
+                    edgecolor=PALETTE[2],
+                    linewidth=0.9,
+                )
+            )
             ax.text(k, y, f"job {k}", ha="center", va="center", fontsize=8)
-            ax.annotate("", xy=(k, y + 0.22), xytext=(k, y + 0.74),
-                        arrowprops={"arrowstyle": "-|>", "color": PALETTE[2], "lw": 1.0})
+            ax.annotate(
+                "",
+                xy=(k, y + 0.22),
+                xytext=(k, y + 0.74),
+                arrowprops={"arrowstyle": "-|>", "color": PALETTE[2], "lw": 1.0},
+            )
         if with_text:
             x = n_batches + 0.75
-            ax.text(x, 0.55, f"inside batch {highlight}", fontsize=9, fontweight="bold",
-                    va="center")
+            ax.text(
+                x, 0.55, f"inside batch {highlight}", fontsize=9, fontweight="bold", va="center"
+            )
             for r, name in enumerate(stages):
                 items = ", ".join(str(item) for item in contents.get(name, []))
                 shown = textwrap.shorten(items or "(empty)", 120, placeholder=" …")
-                ax.text(x, -r, textwrap.fill(shown, 46), fontsize=7.5, va="center",
-                        family="monospace")
+                ax.text(
+                    x, -r, textwrap.fill(shown, 46), fontsize=7.5, va="center", family="monospace"
+                )
         ax.set_title("A DStream is a sequence of RDDs, one per batch interval", fontsize=10)
     return finish(fig)

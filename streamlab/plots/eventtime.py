@@ -137,18 +137,39 @@ def counts_over_event_time(
         for i, word in enumerate(words):
             rows = spans.merge(windows[windows["word"] == word], on=["start", "end"], how="left")
             middle = (rows["start"] + rows["end"]) / 2
-            top.plot(middle, rows["count"].fillna(0), marker="o", markersize=4, lw=1.5,
-                     color=PALETTE[i % len(PALETTE)], label=word)
+            top.plot(
+                middle,
+                rows["count"].fillna(0),
+                marker="o",
+                markersize=4,
+                lw=1.5,
+                color=PALETTE[i % len(PALETTE)],
+                label=word,
+            )
         top.set_ylabel("count in the window (words)")
         top.set_title(title, fontsize=10)
-        top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
-                   title="word", title_fontsize=8)
+        top.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=8,
+            frameon=False,
+            title="word",
+            title_fontsize=8,
+        )
         for fate, (marker, face, edge, label) in FATES.items():
             rows = events[events["fate"] == fate]
             y = [list(words).index(w) for w in rows["word"]]
-            bottom.scatter(rows["time_s"], y, marker=marker, s=46 if marker != "X" else 70,
-                           facecolors=face, edgecolors=edge, linewidths=1.2, label=label,
-                           zorder=3)
+            bottom.scatter(
+                rows["time_s"],
+                y,
+                marker=marker,
+                s=46 if marker != "X" else 70,
+                facecolors=face,
+                edgecolors=edge,
+                linewidths=1.2,
+                label=label,
+                zorder=3,
+            )
         bottom.set_yticks(range(len(words)), list(words))
         bottom.set_ylim(len(words) - 0.5, -0.5)
         bottom.grid(axis="y", visible=False)
@@ -157,17 +178,28 @@ def counts_over_event_time(
             f"event time (s after 12:00:00); counts drawn at the middle of their "
             f"{window_s:g} s window"
         )
-        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
-                      frameon=False, title="each event", title_fontsize=8)
+        bottom.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=8,
+            frameon=False,
+            title="each event",
+            title_fontsize=8,
+        )
         if final_watermark_s is not None:
             for ax in (top, bottom):
                 ax.axvline(final_watermark_s, color=PALETTE[2], ls="--", lw=1.2)
             top.annotate(
                 f"watermark at the end: {final_watermark_s:g} s\n"
                 "windows ending later are still open",
-                (final_watermark_s, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(-4, -4), textcoords="offset points", ha="right", va="top",
-                fontsize=8, color=PALETTE[2],
+                (final_watermark_s, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(-4, -4),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=8,
+                color=PALETTE[2],
             )
     return finish(fig)
 
@@ -196,6 +228,5 @@ def processing_vs_event_time(
         ax.set_ylabel("words in the window")
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3,
-                  bbox_to_anchor=(0.0, -0.2))
+        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3, bbox_to_anchor=(0.0, -0.2))
     return finish(fig)

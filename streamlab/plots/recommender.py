@@ -20,8 +20,14 @@ def rejected_by_batch(rejected: pd.DataFrame, title: str = "Rejected lines per b
         fig, ax = new_figure(8.0, 3.6)
         bottom = pd.Series(0, index=rejected.index)
         for i, reason in enumerate(rejected.columns):
-            ax.bar(rejected.index, rejected[reason], bottom=bottom, label=reason,
-                   color=PALETTE[i % len(PALETTE)], width=0.7)
+            ax.bar(
+                rejected.index,
+                rejected[reason],
+                bottom=bottom,
+                label=reason,
+                color=PALETTE[i % len(PALETTE)],
+                width=0.7,
+            )
             bottom = bottom + rejected[reason]
         for x, total in bottom.items():
             ax.text(x, total, f"{int(total)}", ha="center", va="bottom", fontsize=8)
@@ -31,8 +37,14 @@ def rejected_by_batch(rejected: pd.DataFrame, title: str = "Rejected lines per b
         ax.set_ylim(0, bottom.max() * 1.18)
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
-                  title="reason", title_fontsize=8)
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=8,
+            frameon=False,
+            title="reason",
+            title_fontsize=8,
+        )
     return finish(fig)
 
 
@@ -53,14 +65,27 @@ def metric_by_batch(
     with plt.rc_context(STYLE):
         fig, ax = new_figure(8.0, 3.8)
         for i, (column, label) in enumerate(series.items()):
-            ax.plot(table.index, table[column], marker="o", markersize=4,
-                    linestyle="--" if column in dashed else "-",
-                    color=PALETTE[i % len(PALETTE)], label=label)
+            ax.plot(
+                table.index,
+                table[column],
+                marker="o",
+                markersize=4,
+                linestyle="--" if column in dashed else "-",
+                color=PALETTE[i % len(PALETTE)],
+                label=label,
+            )
         for x, label in events:
             ax.axvline(x, color="#555555", linestyle=":", linewidth=1.2)
-            ax.annotate(label, (x, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(4, -4), textcoords="offset points", va="top", fontsize=8,
-                        color="#333333")
+            ax.annotate(
+                label,
+                (x, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, -4),
+                textcoords="offset points",
+                va="top",
+                fontsize=8,
+                color="#333333",
+            )
         ax.set_xticks(list(table.index))
         ax.set_xlabel("batch")
         ax.set_ylabel(ylabel)

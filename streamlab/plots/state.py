@@ -20,9 +20,7 @@ def state_size_lines(
     with plt.rc_context(STYLE):
         fig, ax = new_figure(7.0, 3.6)
         longest = max(len(v) for v in sizes.values())
-        for (label, values), colour in zip(
-            sizes.items(), PALETTE, strict=False
-        ):
+        for (label, values), colour in zip(sizes.items(), PALETTE, strict=False):
             ax.plot(
                 range(1, len(values) + 1),
                 values,
@@ -32,9 +30,7 @@ def state_size_lines(
                 label=label,
             )
         if input_batches is not None and input_batches < longest:
-            ax.axvspan(
-                input_batches + 0.5, longest + 0.5, color="0.92", zorder=0
-            )
+            ax.axvspan(input_batches + 0.5, longest + 0.5, color="0.92", zorder=0)
             ax.text(
                 input_batches + 0.7,
                 0.03,

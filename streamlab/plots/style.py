@@ -21,8 +21,9 @@ STYLE = {
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 
-def new_figure(width: float = 7.0, height: float = 3.6, rows: int = 1, cols: int = 1,
-               **kwargs) -> tuple[Figure, Axes]:
+def new_figure(
+    width: float = 7.0, height: float = 3.6, rows: int = 1, cols: int = 1, **kwargs
+) -> tuple[Figure, Axes]:
     """A figure in the book's style, with `rows` x `cols` axes."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(rows, cols, figsize=(width, height), dpi=100, **kwargs)

@@ -19,12 +19,14 @@ def check_interval(batch_s: float) -> None:
     if batch_s <= 0:
         raise SetupError(f"The batch interval must be more than 0 s (got {batch_s:g} s).")
     if abs(round(batch_s * 1000) - batch_s * 1000) > 1e-6:
-        raise SetupError(f"Spark counts the batch interval in whole milliseconds; "
-                         f"{batch_s:g} s is not.")
+        raise SetupError(
+            f"Spark counts the batch interval in whole milliseconds; {batch_s:g} s is not."
+        )
 
 
-def batch_timeline(arrivals_s: Sequence[float], batch_s: float, duration_s: float,
-                   title: str | None = None) -> Figure:
+def batch_timeline(
+    arrivals_s: Sequence[float], batch_s: float, duration_s: float, title: str | None = None
+) -> Figure:
     """Events as dots on a time axis, the batch intervals as bands, each band's count on top.
 
     Batch k collects the events of [(k-1)·batch, k·batch) and is ready at k·batch.
@@ -32,8 +34,7 @@ def batch_timeline(arrivals_s: Sequence[float], batch_s: float, duration_s: floa
     check_interval(batch_s)
     n_batches = max(1, round(duration_s * 1000) // round(batch_s * 1000))
     if n_batches > MAX_BATCHES_DRAWN:
-        raise SetupError(f"{n_batches} batches are too many to draw; "
-                         f"use a longer batch interval.")
+        raise SetupError(f"{n_batches} batches are too many to draw; use a longer batch interval.")
     inside = [t for t in arrivals_s if t < n_batches * batch_s]
     groups = group_into_batches(inside, batch_s)
     with plt.rc_context(STYLE):
@@ -48,16 +49,27 @@ def batch_timeline(arrivals_s: Sequence[float], batch_s: float, duration_s: floa
             ys = [0.15 + 0.14 * (i % 5) for i in members]
             ax.scatter(xs, ys, s=16, color=colour, zorder=3)
             if n_batches <= 40:
-                ax.text(start + batch_s / 2, 0.93, str(len(members)), ha="center",
-                        va="center", fontsize=8 if n_batches <= 20 else 6.5)
+                ax.text(
+                    start + batch_s / 2,
+                    0.93,
+                    str(len(members)),
+                    ha="center",
+                    va="center",
+                    fontsize=8 if n_batches <= 20 else 6.5,
+                )
         ax.set_xlim(0, n_batches * batch_s)
         ax.set_ylim(0, 1.05)
         ax.set_yticks([])
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("arrival time since the stream started (s); dotted lines: a batch is cut")
-        ax.set_title(title or (
-            f"{len(inside)} events, batch interval {batch_s:g} s → {n_batches} batches "
-            f"(number on top: events in the batch)"), fontsize=10)
+        ax.set_title(
+            title
+            or (
+                f"{len(inside)} events, batch interval {batch_s:g} s → {n_batches} batches "
+                f"(number on top: events in the batch)"
+            ),
+            fontsize=10,
+        )
     return finish(fig)
 
 
@@ -67,10 +79,22 @@ def queue_chart(runs: Sequence[QueuedBatch], batch_s: float, title: str | None =
         fig, ax = new_figure(8.0, 0.28 * len(runs) + 1.4)
         for run in runs:
             y = run.batch
-            ax.barh(y, run.scheduling_delay_s, left=run.ready_s, color="#BBBBBB", height=0.6,
-                    label="waiting (scheduling delay)" if y == 1 else None)
-            ax.barh(y, run.processing_s, left=run.start_s, color=PALETTE[0], height=0.6,
-                    label="processing" if y == 1 else None)
+            ax.barh(
+                y,
+                run.scheduling_delay_s,
+                left=run.ready_s,
+                color="#BBBBBB",
+                height=0.6,
+                label="waiting (scheduling delay)" if y == 1 else None,
+            )
+            ax.barh(
+                y,
+                run.processing_s,
+                left=run.start_s,
+                color=PALETTE[0],
+                height=0.6,
+                label="processing" if y == 1 else None,
+            )
             ax.plot([run.ready_s], [y], marker="|", color="black", markersize=9)
         ax.invert_yaxis()
         ax.set_xlabel("time since the stream started (s); | marks when a batch is ready")
@@ -84,16 +108,17 @@ def queue_chart(runs: Sequence[QueuedBatch], batch_s: float, title: str | None =
     return finish(fig)
 
 
-def delay_per_batch(series: Mapping[str, Sequence[float]],
-                    title: str = "Scheduling delay of each batch",
-                    ylabel: str = "scheduling delay (s)") -> Figure:
+def delay_per_batch(
+    series: Mapping[str, Sequence[float]],
+    title: str = "Scheduling delay of each batch",
+    ylabel: str = "scheduling delay (s)",
+) -> Figure:
     """One line per setting: the delay (y, seconds) of batch 1, 2, 3, ... (x)."""
     with plt.rc_context(STYLE):
         fig, ax = new_figure(7.0, 3.4)
         for i, (label, delays) in enumerate(series.items()):
             batches = range(1, len(delays) + 1)
-            ax.plot(batches, delays, marker="o", markersize=4, color=PALETTE[i % 8],
-                    label=label)
+            ax.plot(batches, delays, marker="o", markersize=4, color=PALETTE[i % 8], label=label)
         longest = max((len(d) for d in series.values()), default=1)
         ax.set_xticks(range(1, longest + 1))
         ax.set_xlabel("batch number")

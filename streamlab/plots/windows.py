@@ -215,8 +215,15 @@ def window_heatmap(
             for j in range(values.shape[1]):
                 value = values[i, j]
                 if value == value:  # not NaN: the word is in the window's result
-                    ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=8,
-                            color="white" if value > 0.6 * top else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{value:g}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if value > 0.6 * top else "black",
+                    )
         ax.set_xticks(
             range(len(order)),
             [_span(k, covered[k]) for k in order],
@@ -224,8 +231,9 @@ def window_heatmap(
         )
         ax.set_yticks(range(len(words)), list(words))
         ax.grid(False)
-        ax.set_xlabel("window: emitted at batch k, holding batches a–b"
-                      + (f"  ({note})" if note else ""))
+        ax.set_xlabel(
+            "window: emitted at batch k, holding batches a–b" + (f"  ({note})" if note else "")
+        )
         ax.set_ylabel("word")
         ax.set_title(title, fontsize=10)
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)

@@ -71,15 +71,17 @@ def queue_batches(batch_s: float, processing_s: Sequence[float]) -> list[QueuedB
     return runs
 
 
-def processing_times(batch_s: float, rate_per_s: float, cost_per_record_s: float,
-                     overhead_s: float, batches: int) -> list[float]:
+def processing_times(
+    batch_s: float, rate_per_s: float, cost_per_record_s: float, overhead_s: float, batches: int
+) -> list[float]:
     """Processing time of each batch: a fixed overhead plus a cost per record received."""
     records = rate_per_s * batch_s
     return [overhead_s + records * cost_per_record_s] * batches
 
 
-def is_stable(batch_s: float, rate_per_s: float, cost_per_record_s: float,
-              overhead_s: float) -> bool:
+def is_stable(
+    batch_s: float, rate_per_s: float, cost_per_record_s: float, overhead_s: float
+) -> bool:
     """The stability condition: a batch is processed within one batch interval."""
     return overhead_s + rate_per_s * batch_s * cost_per_record_s <= batch_s
 

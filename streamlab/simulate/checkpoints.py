@@ -33,9 +33,7 @@ class BatchExecution:
 class CheckpointAtStop:
     """What the checkpoint folder holds when the first run stops."""
 
-    last_offsets: (
-        int | None
-    )  # highest n with offsets/n, None if no batch was planned
+    last_offsets: int | None  # highest n with offsets/n, None if no batch was planned
     last_commit: int | None  # highest n with commits/n
     state_version: int  # versions of the state store written (batch n writes version n + 1)
 
@@ -55,9 +53,7 @@ def _check(n_batches: int, stop_after: int, crashed: bool) -> None:
         )
 
 
-def checkpoint_at_stop(
-    n_batches: int, stop_after: int, crashed: bool
-) -> CheckpointAtStop:
+def checkpoint_at_stop(n_batches: int, stop_after: int, crashed: bool) -> CheckpointAtStop:
     """The checkpoint after `stop_after` committed batches, plus a half-done one if `crashed`.
 
     A crash here means: the offsets of batch `stop_after` were written, its commit was not.
@@ -68,9 +64,7 @@ def checkpoint_at_stop(
     return CheckpointAtStop(last_offsets, last_commit, stop_after)
 
 
-def resume_plan(
-    n_batches: int, stop_after: int, crashed: bool = False
-) -> list[BatchExecution]:
+def resume_plan(n_batches: int, stop_after: int, crashed: bool = False) -> list[BatchExecution]:
     """Every micro-batch execution of a first run and of the run resumed from its checkpoint.
 
     Batch ids continue across the restart; a batch the crash interrupted runs again (same id,
@@ -78,9 +72,7 @@ def resume_plan(
     """
     _check(n_batches, stop_after, crashed)
     plan = [BatchExecution(b, 1, False) for b in range(stop_after)]
-    if (
-        crashed
-    ):  # started in run 1, its output may be written, but never committed
+    if crashed:  # started in run 1, its output may be written, but never committed
         plan.append(BatchExecution(stop_after, 1, False, completed=False))
     for b in range(stop_after, n_batches):
         plan.append(BatchExecution(b, 2, crashed and b == stop_after))

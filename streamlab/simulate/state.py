@@ -31,9 +31,7 @@ def update_with_expiry(
 
 def check_idle_batches(idle_batches: int | None) -> None:
     """An expiry of fewer than one batch cannot be expressed: a key lives at least one batch."""
-    if idle_batches is not None and (
-        int(idle_batches) != idle_batches or idle_batches < 1
-    ):
+    if idle_batches is not None and (int(idle_batches) != idle_batches or idle_batches < 1):
         raise SetupError(
             f"The idle timeout is a whole number of batches, at least 1 (got {idle_batches})."
         )
@@ -68,15 +66,10 @@ def state_sizes(
     idle_batches: int | None = None,
 ) -> list[int]:
     """Number of keys in the state after each batch."""
-    return [
-        len(s)
-        for s in states_after_each_batch(batches, n_batches, idle_batches)
-    ]
+    return [len(s) for s in states_after_each_batch(batches, n_batches, idle_batches)]
 
 
-def visitor_batches(
-    n_batches: int = 16, new_per_batch: int = 3, seed: int = 5
-) -> list[list[str]]:
+def visitor_batches(n_batches: int = 16, new_per_batch: int = 3, seed: int = 5) -> list[list[str]]:
     """Batches of visitor ids: each batch brings new visitors, each stays a few batches (with
     gaps) and then never returns, as on a website. Reproducible from `seed`."""
     rng = random.Random(seed)

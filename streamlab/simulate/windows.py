@@ -66,8 +66,9 @@ def check_window(batch_s: float, window_s: float, slide_s: float | None = None) 
     return DStreamWindow(batch_s, window_s, slide_s)
 
 
-def window_outputs(n_batches: int, batch_s: float, window_s: float,
-                   slide_s: float | None = None) -> list[tuple[int, list[int]]]:
+def window_outputs(
+    n_batches: int, batch_s: float, window_s: float, slide_s: float | None = None
+) -> list[tuple[int, list[int]]]:
     """(batch that emits the window, batches it covers) for every window in the first n batches."""
     spec = check_window(batch_s, window_s, slide_s)
     w, s = spec.window_batches, spec.slide_batches
@@ -78,10 +79,15 @@ def window_outputs(n_batches: int, batch_s: float, window_s: float,
     ]
 
 
-def model_window_counts(batches: Sequence[Sequence[str]], batch_s: float, window_s: float,
-                        slide_s: float | None = None, n_batches: int | None = None,
-                        inverse: bool = False,
-                        drop_zeros: bool = False) -> dict[int, dict[str, int]]:
+def model_window_counts(
+    batches: Sequence[Sequence[str]],
+    batch_s: float,
+    window_s: float,
+    slide_s: float | None = None,
+    n_batches: int | None = None,
+    inverse: bool = False,
+    drop_zeros: bool = False,
+) -> dict[int, dict[str, int]]:
     """What `reduceByKeyAndWindow` over (word, 1) pairs emits, per emitting batch.
 
     `batches` holds the words of each batch. Without an inverse function a window's counts are
@@ -116,9 +122,13 @@ def model_window_counts(batches: Sequence[Sequence[str]], batch_s: float, window
     return result
 
 
-def count_by_window(batches: Sequence[Sequence[str]], batch_s: float, window_s: float,
-                    slide_s: float | None = None,
-                    n_batches: int | None = None) -> dict[int, int]:
+def count_by_window(
+    batches: Sequence[Sequence[str]],
+    batch_s: float,
+    window_s: float,
+    slide_s: float | None = None,
+    n_batches: int | None = None,
+) -> dict[int, int]:
     """What `countByWindow` emits: the number of elements in each window.
 
     PySpark implements it with an inverse function, so once the stream has had an element a
