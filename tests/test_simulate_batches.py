@@ -66,6 +66,7 @@ def test_stability_condition():
     assert processing_times(0.5, 40, 0.005, 0.5, 3) == pytest.approx([0.6] * 3)
     assert not is_stable(0.5, 40, 0.005, 0.5)
     assert is_stable(1.5, 40, 0.005, 0.5)
+    assert not is_stable(0.625, 40, 0.005, 0.5)  # exactly one interval: no slack, not stable
     assert not is_stable(10, 250, 0.005, 0.0)  # a record costs more than it leaves time for
 
 

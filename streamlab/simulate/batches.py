@@ -82,8 +82,8 @@ def processing_times(
 def is_stable(
     batch_s: float, rate_per_s: float, cost_per_record_s: float, overhead_s: float
 ) -> bool:
-    """The stability condition: a batch is processed within one batch interval."""
-    return overhead_s + rate_per_s * batch_s * cost_per_record_s <= batch_s
+    """The stability condition: a batch is processed in less than one batch interval."""
+    return overhead_s + rate_per_s * batch_s * cost_per_record_s < batch_s
 
 
 def random_arrivals(rate_per_s: float, duration_s: float, seed: int = 1) -> list[float]:
