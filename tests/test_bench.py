@@ -445,3 +445,16 @@ def test_throughput_page_rows_are_readable():
         throughput.page_rows([{**row, "capped": "yes"}])[0]["sustained rate (words/s)"]
         == "700,012 or more"
     )
+
+
+def test_the_roles_of_a_notebooks_processes():
+    def process(name, cmdline, parent=None):
+        return SimpleNamespace(name=lambda: name, cmdline=lambda: cmdline, parent=lambda: parent)
+
+    jvm = ["java", "-cp", "jars/*", bench.SPARK_JVM_CLASS, "--conf", "a=b", "pyspark-shell"]
+    assert bench._role(process("java", jvm), jvm) == "JVM"
+    assert bench._role(process("java", ["java", "-version"]), ["java", "-version"]) == "other"
+    command = ["python", "-m", "pyspark.daemon", "pyspark.worker"]
+    daemon = process("python", command, parent=process("java", jvm))
+    assert bench._role(daemon, command) == "worker daemon"
+    assert bench._role(process("python", command, parent=daemon), command) == "Python worker"

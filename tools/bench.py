@@ -20,6 +20,7 @@ import csv
 import ctypes
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import platform
@@ -183,8 +184,9 @@ def sample_tree(pid: int) -> list[ProcessMemory]:
 
 def _role(proc: psutil.Process, cmdline: list[str]) -> str:
     """What a process of the tree is: Spark's JVM, PySpark's worker daemon or one of its
-    workers (the daemon forks them, so they keep its command line), or something else."""
-    if proc.name() == "java":
+    workers (the daemon forks them, so they keep its command line), or something else (such
+    as the `java -version` of the setup check)."""
+    if proc.name() == "java" and SPARK_JVM_CLASS in cmdline:
         return "JVM"
     if "pyspark.daemon" in cmdline:
         parent = proc.parent()
@@ -214,6 +216,7 @@ def _is_spawn_copy(proc: psutil.Process) -> bool:
     return parent is not None and shares_vm(proc.pid, parent.pid) is True
 
 
+SPARK_JVM_CLASS = "org.apache.spark.deploy.SparkSubmit"  # the main class PySpark starts
 KCMP_VM = 1  # linux/kcmp.h: compare the two processes' address spaces (mm)
 _SYS_KCMP = {"x86_64": 312, "aarch64": 272}  # the kcmp syscall's number
 _kcmp_note: list[str] = []  # why kcmp cannot be used, said once
@@ -225,16 +228,22 @@ def shares_vm(pid_a: int, pid_b: int) -> bool | None:
     number = _SYS_KCMP.get(platform.machine()) if sys.platform == "linux" else None
     if number is None:
         return _cannot_tell(f"no kcmp on {sys.platform} {platform.machine()}")
-    syscall = ctypes.CDLL(None, use_errno=True).syscall
-    syscall.restype = ctypes.c_long
     args = (number, pid_a, pid_b, KCMP_VM, 0, 0)
-    answer = syscall(*(ctypes.c_long(arg) for arg in args))
+    answer = _syscall()(*(ctypes.c_long(arg) for arg in args))
     if answer >= 0:
         return answer == 0  # 0: the same address space; 1 or 2: an ordering of two others
     error = ctypes.get_errno()
     if error == errno.ESRCH:
         return False  # one of them has exited: nothing is shared any more
     return _cannot_tell(f"kcmp failed ({errno.errorcode.get(error, error)})")
+
+
+@functools.cache
+def _syscall() -> Any:
+    """libc's syscall(), returning a long and keeping errno."""
+    syscall = ctypes.CDLL(None, use_errno=True).syscall
+    syscall.restype = ctypes.c_long
+    return syscall
 
 
 def _cannot_tell(why: str) -> None:
