@@ -55,8 +55,8 @@ build-strict: setup
 # Lint and formatting: Python at 100 columns, notebooks and the lessons exported from them at 79
 # (their ruff.toml), the width of the website's code blocks.
 lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 
 # Unit tests in two processes (each with its own small Spark); then the tests marked `serial`
 # (the standalone cluster, timing checks), alone, so a busy core cannot change what they measure.

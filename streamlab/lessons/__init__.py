@@ -1,1 +1,4 @@
-"""The code the labs teach, exported from their notebooks (see tools/export_lab_code.py)."""
+"""The code the labs teach, exported from their notebooks.
+
+Written by tools/export_lab_code.py (`make lessons`).
+"""
