@@ -219,10 +219,12 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         # PySpark keeps every Python worker it once needed for later tasks, until a minute
         # passes without any Python work, and one task can need several at once: a stateful
-        # DStream (updateStateByKey) runs about five per task, ten on two cores, 25-45 MiB
-        # each. Keep at most one idle worker per task slot and let the others exit: Lab 1
-        # then peaked at 852/887 MiB (first/second run) instead of 932/949 (measured with
-        # `make bench`, with the other settings here), and ran no slower.
+        # DStream (updateStateByKey) holds about five per task, ten on two cores. Keep at most
+        # one idle worker per task slot and let the others exit (measured with `make bench`,
+        # with the other settings here): Lab 1 peaks at 824/873 MiB (first/second run)
+        # instead of 927/945, chapter 05 at 914/938 instead of 935/954. The cost is CPU, as
+        # the next batch starts its workers again (some 45 ms each): Lab 2's workers used 54 s
+        # instead of 12 and the lab ran 15 % longer on a quiet machine, more on a busy one.
         "spark.python.factory.idleWorkerMaxPoolSize": str(task_slots),
     }
     if _is_on_this_machine(master):
