@@ -119,8 +119,9 @@ serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
+# JupyterLab on 127.0.0.1, as root too (a container): tools/lab.py adds --allow-root only then.
 lab: setup
-	$(NBENV) $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+	$(NBENV) $(BIN)/python -m tools.lab
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

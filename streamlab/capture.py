@@ -11,13 +11,24 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pyspark.streaming import DStream, StreamingContext
 from pyspark.streaming.listener import StreamingListener
 
 from .errors import RunError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _pandas():
+    # pandas (with numpy and pyarrow) is imported when a table is first built, not with the
+    # package: Spark's Python workers import `streamlab` to run a lab's functions
+    # (`streamlab.lessons`), and it would cost each of them about 70 MiB (`make bench`).
+    import pandas
+
+    return pandas
 
 
 class StreamRunError(RunError):
@@ -100,6 +111,7 @@ class DStreamBatches:
         Columns named in `batch_times` hold the batch time Spark passed to `transform`
         (a datetime); they are turned into batch numbers too, counted like `batch`.
         """
+        pd = _pandas()
         numbers = self.tracker.batch_numbers()
         data = [(numbers[t], *values) for t, values in self.rows if t in numbers]
         df = pd.DataFrame(data, columns=["batch", *self.columns])
@@ -257,6 +269,7 @@ def run(ssc: StreamingContext, batches: int, timeout: float = 120.0) -> pd.DataF
 
 def batch_timings(ssc: StreamingContext) -> pd.DataFrame:
     """One row per completed batch: input records, scheduling delay, processing time (ms)."""
+    pd = _pandas()
     tracker = _tracker(ssc)
     numbers = tracker.batch_numbers()
     rows = [
@@ -287,6 +300,7 @@ class MicroBatchTable:
 
     def frame(self, sort: bool = True) -> pd.DataFrame:
         """All micro-batches in one DataFrame, sorted by batch id then every column."""
+        pd = _pandas()
         non_empty = [p for p in self.parts if len(p)]
         if not non_empty:
             columns = list(self.parts[0].columns) if self.parts else ["batch_id"]

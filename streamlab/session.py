@@ -227,6 +227,9 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
         # instead of 12 and the lab ran 15 % longer on a quiet machine, more on a busy one.
         "spark.python.factory.idleWorkerMaxPoolSize": str(task_slots),
     }
+    if master.startswith("local"):
+        # Python workers forked with their code already loaded (streamlab/worker_daemon.py).
+        settings["spark.python.daemon.module"] = "streamlab.worker_daemon"
     if _is_on_this_machine(master):
         settings["spark.driver.host"] = "127.0.0.1"
         settings["spark.driver.bindAddress"] = "127.0.0.1"

@@ -196,3 +196,31 @@ def test_exported_lab_code_matches_its_notebook():
         assert on_disk == text, f"streamlab/lessons/{module}.py is stale: run `make lessons`"
     modules = {p.stem for p in LESSONS.glob("*.py")} - {"__init__"}
     assert modules == set(exported)
+
+
+def test_make_lab_starts_as_root_only_with_allow_root():
+    """Jupyter refuses root without --allow-root; it is passed for root and no one else."""
+    from tools.lab import REPO, lab_command
+
+    as_root = lab_command(REPO, euid=0)
+    as_user = lab_command(REPO, euid=1000)
+    assert "--allow-root" in as_root
+    assert "--allow-root" not in as_user
+    assert as_user == [a for a in as_root if a != "--allow-root"]
+    assert "--ip=127.0.0.1" in as_user
+    assert f"--ServerApp.root_dir={REPO}" in as_user
+
+
+def test_make_lab_command_is_one_jupyter_knows():
+    """The options exist: Jupyter parses them (--help-all lists every one it accepts)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyter", "lab", "--help-all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for option in ("--allow-root", "--ip", "--ServerApp.root_dir"):
+        assert option in out

@@ -36,6 +36,49 @@ def test_small_machine_defaults(spark):
     assert spark.sparkContext.master == "local[*]"
 
 
+def test_python_workers_are_forked_from_the_books_daemon_with_their_code_loaded(spark):
+    """A task's worker is a child of streamlab.worker_daemon, with pyspark.worker imported
+    before the fork (so shared, not copied into each worker), and pandas never loaded."""
+
+    def where_am_i(_):
+        import os
+        import sys
+
+        with open(f"/proc/{os.getppid()}/cmdline", "rb") as f:
+            parent = f.read().split(b"\0")
+        return [(parent, "pandas" in sys.modules)]
+
+    [(parent, pandas_loaded)] = (
+        spark.sparkContext.parallelize([0], 1).mapPartitions(where_am_i).collect()
+    )
+    assert b"streamlab.worker_daemon" in parent
+    assert not pandas_loaded
+
+
+def test_the_daemon_is_set_for_local_masters_only(monkeypatch):
+    """The executors of a real cluster may not have the book's package: PySpark's own daemon."""
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    monkeypatch.setenv("SPARK_MASTER", "spark://127.0.0.1:7077")
+    assert "spark.python.daemon.module" not in startup_settings(None)
+    monkeypatch.setenv("SPARK_MASTER", "local[2]")
+    assert startup_settings(None)["spark.python.daemon.module"] == "streamlab.worker_daemon"
+
+
+def test_what_the_daemon_loads_before_forking_starts_no_thread():
+    """A process with threads must not fork: importing the worker's code may start none, and
+    a lesson module that workers import must not drag pandas (and its threads) in."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, threading, streamlab.worker_daemon, streamlab.lessons.word_count, "
+        "streamlab.lessons.windows; "
+        "print(threading.active_count(), 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False"]
+
+
 def test_spark_master_variable_overrides_the_master(monkeypatch):
     monkeypatch.setenv("SPARK_MASTER", "spark://127.0.0.1:7077")
     assert master_url() == "spark://127.0.0.1:7077"

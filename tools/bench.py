@@ -188,11 +188,20 @@ def _role(proc: psutil.Process, cmdline: list[str]) -> str:
     as the `java -version` of the setup check)."""
     if proc.name() == "java" and SPARK_JVM_CLASS in cmdline:
         return "JVM"
-    if "pyspark.daemon" in cmdline:
+    if _is_daemon(cmdline):
         parent = proc.parent()
-        forked = parent is not None and "pyspark.daemon" in parent.cmdline()
+        forked = parent is not None and _is_daemon(parent.cmdline())
         return "Python worker" if forked else "worker daemon"
     return "other"
+
+
+# PySpark's worker daemon, and the book's, which loads the worker's code before it forks
+# (streamlab/worker_daemon.py); a local Spark of the book runs the second.
+DAEMON_MODULES = ("pyspark.daemon", "streamlab.worker_daemon")
+
+
+def _is_daemon(cmdline: list[str]) -> bool:
+    return any(module in cmdline for module in DAEMON_MODULES)
 
 
 def by_role(parts: Iterable[ProcessMemory]) -> dict[str, dict[str, int]]:
