@@ -46,7 +46,9 @@ def test_every_lab_has_at_least_three_exercises_with_solutions(notebook):
 def test_solutions_are_hidden_on_the_site(notebook):
     nb = nbformat.read(REPO / f"{notebook}.ipynb", as_version=4)
     for i, cell in enumerate(nb.cells):
-        if answer_key.is_solution(cell):
+        if answer_key.is_solution(cell) and cell.cell_type == "markdown":
+            assert answer_key.dropdown_title(cell), f"{notebook}, cell {i}: not in a dropdown"
+        elif answer_key.is_solution(cell):
             assert "hide-cell" in cell.metadata.get("tags", []), f"{notebook}, cell {i}"
             # collapsed in JupyterLab and Binder too, until the learner opens it
             assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{notebook}, cell {i}"
@@ -110,3 +112,27 @@ def test_long_outputs_are_cut_and_figures_left_out():
     assert text[: answer_key.OUTPUT_LINES] == [str(i) for i in range(answer_key.OUTPUT_LINES)]
     assert "more lines in the notebook" in text[answer_key.OUTPUT_LINES]
     assert "noise" not in text and "<Figure>" not in text
+
+
+@pytest.mark.parametrize("notebook", answer_key.notebooks_in_order())
+def test_every_solution_says_which_exercise_it_solves(notebook):
+    """Each solution opens behind "Solution to Exercise N" (a code cell's button, or the
+    dropdown a solution in words is written in), N being its own exercise's number."""
+    nb = nbformat.read(REPO / f"{notebook}.ipynb", as_version=4)
+    assert answer_key.label_problems(nb, notebook) == []
+
+
+def test_a_solution_in_words_is_a_dropdown_in_the_answer_key_as_text():
+    nb = _notebook(
+        ("md", "### Exercise 1 · Why\n\nWhy is it so?", []),
+        ("md", ":::{dropdown} Solution to Exercise 1\nBecause **it is**.\n:::", ["solution"]),
+        ("md", "### Exercise 2 · Wrong label\n\nAnd this?", []),
+        ("md", ":::{dropdown} Show it\nNo.\n:::", ["solution"]),
+    )
+    exercises = answer_key.find_exercises(nb, "chapters/x")
+    assert [e.kinds for e in exercises] == [["markdown"], ["markdown"]]
+    assert exercises[0].solutions == ["Because **it is**."]
+    assert exercises[1].statement.startswith("### Exercise 2")
+    assert answer_key.label_problems(nb, "chapters/x") == [
+        "chapters/x.ipynb, cell 3: 'Show it', not 'Solution to Exercise 2'"
+    ]

@@ -1,14 +1,16 @@
 """Write the instructors' answer key, chapters/answer-key.md, from the notebooks' exercises.
 
-An exercise in a notebook is a code cell tagged `solution` (the site hides it with `hide-cell`)
-and the Markdown just before it, which states the exercise from its `### Exercise N · title`
+An exercise in a notebook is a cell tagged `solution` and the Markdown just before it: a code
+cell (the site hides it with `hide-cell`, behind a "Solution to Exercise N" button), or, for an
+answer in words, a Markdown cell holding a `:::{dropdown} Solution to Exercise N` block. The
+statement is the Markdown just before the solution, which states the exercise from its `### Exercise N · title`
 heading on (the first exercise's cell also holds the summary and the "Exercises" intro, which
 are left out). Several solution cells in a row are one exercise. The page repeats each statement,
 the solution's code and the short text it printed when the notebook last ran (no figures), in
 the order of _toc.yml. The output depends only on the files, so it is the same on every machine;
 `tests/test_answer_key.py` fails when the page is stale.
 
-Usage: python -m tools.answer_key          write chapters/answer-key.md
+Usage: python -m tools.answer_key          label every solution's button, write chapters/answer-key.md
        python -m tools.answer_key --check  exit 1 if it is stale
 """
 
@@ -47,6 +49,7 @@ class Exercise:
 
     statement: str
     solutions: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # "code" or "markdown", one per solution
     outputs: list[str] = field(default_factory=list)
     cells: list[int] = field(default_factory=list)  # the solution cells' indices
 
@@ -61,7 +64,21 @@ def notebooks_in_order(repo: Path = REPO) -> list[str]:
 
 
 def is_solution(cell) -> bool:
-    return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
+    return cell.cell_type in ("code", "markdown") and "solution" in cell.metadata.get("tags", [])
+
+
+DROPDOWN = re.compile(r"^(:{3,})\{dropdown\}\s*(.*)$")
+EXERCISE_NUMBER = re.compile(r"^#{1,6}\s+Exercise\s+(\d+)\b", re.IGNORECASE)
+
+
+def solution_label(number: int) -> str:
+    return f"Solution to Exercise {number}"
+
+
+def dropdown_title(cell) -> str | None:
+    """The title of the dropdown a Markdown solution is written in, or None."""
+    match = DROPDOWN.match(cell.source.lstrip().splitlines()[0]) if cell.source.strip() else None
+    return match.group(2).strip() if match else None
 
 
 def _outside_fences(lines: list[str]):
@@ -148,7 +165,14 @@ def adapt_markdown(statement: str, notebook: str, level: int = 3) -> str:
 
 
 def solution_source(cell) -> str:
-    """The solution's code as a reader sees it (nbval markers left out)."""
+    """The solution's code as a reader sees it (nbval markers left out), or the text of a
+    Markdown solution without its dropdown fence."""
+    if cell.cell_type == "markdown":
+        lines = cell.source.strip().splitlines()
+        if lines and DROPDOWN.match(lines[0]):
+            fence = DROPDOWN.match(lines[0]).group(1)
+            lines = lines[1:-1] if lines[-1].strip() == fence else lines[1:]
+        return "\n".join(lines).strip("\n")
     lines = [line.rstrip() for line in cell.source.splitlines() if not NBVAL.match(line)]
     return "\n".join(lines).strip("\n")
 
@@ -211,7 +235,7 @@ def find_exercises(nb, notebook: str) -> list[Exercise]:
             exercise = found[-1]
         else:
             j = i
-            while j > 0 and cells[j - 1].cell_type == "markdown":
+            while j > 0 and cells[j - 1].cell_type == "markdown" and not is_solution(cells[j - 1]):
                 j -= 1
             markdown = "\n\n".join(c.source for c in cells[j:i])
             if not markdown.strip():
@@ -225,7 +249,8 @@ def find_exercises(nb, notebook: str) -> list[Exercise]:
             exercise = Exercise(adapt_markdown(statement, notebook))
             found.append(exercise)
         exercise.solutions.append(solution_source(cell))
-        exercise.outputs.append(text_output(cell))
+        exercise.kinds.append(cell.cell_type)
+        exercise.outputs.append(text_output(cell) if cell.cell_type == "code" else "")
         exercise.cells.append(i)
     return found
 
@@ -282,7 +307,10 @@ def render(repo: Path = REPO) -> str:
         for exercise in exercises:
             parts.append(exercise.statement + "\n")
             parts.append("**Solution**\n")
-            for source, output in zip(exercise.solutions, exercise.outputs):
+            for source, kind, output in zip(exercise.solutions, exercise.kinds, exercise.outputs):
+                if kind == "markdown":
+                    parts.append(adapt_markdown(source, notebook, level=4) + "\n")
+                    continue
                 parts.append(_fenced(source, "python") + "\n")
                 if output:
                     parts.append("Output stored in the notebook:\n")
@@ -294,8 +322,55 @@ def render(repo: Path = REPO) -> str:
     return header + "\n" + "\n".join(sections).rstrip("\n") + "\n"
 
 
+def exercise_number(exercise: Exercise) -> int | None:
+    match = EXERCISE_NUMBER.match(exercise.statement)
+    return int(match.group(1)) if match else None
+
+
+def label_problems(nb, notebook: str) -> list[str]:
+    """Solutions whose button or dropdown does not say "Solution to Exercise N" (N its own)."""
+    problems = []
+    for exercise in find_exercises(nb, notebook):
+        label = solution_label(exercise_number(exercise) or 0)
+        for i in exercise.cells:
+            cell = nb.cells[i]
+            if cell.cell_type == "code":
+                shown = cell.metadata.get("mystnb", {}).get("code_prompt_show")
+            else:
+                shown = dropdown_title(cell)
+            if shown != label:
+                problems.append(f"{notebook}.ipynb, cell {i}: {shown!r}, not {label!r}")
+    return problems
+
+
+def label_solutions(repo: Path = REPO) -> list[str]:
+    """Give every code solution's button its exercise's label; return the notebooks changed."""
+    changed = []
+    for notebook in notebooks_in_order(repo):
+        path = repo / f"{notebook}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        dirty = False
+        for exercise in find_exercises(nb, notebook):
+            label = solution_label(exercise_number(exercise) or 0)
+            for i in exercise.cells:
+                cell = nb.cells[i]
+                if cell.cell_type != "code":
+                    continue
+                wanted = {"code_prompt_show": label, "code_prompt_hide": "Hide the solution"}
+                if cell.metadata.get("mystnb") != wanted:
+                    cell.metadata["mystnb"] = wanted
+                    dirty = True
+        if dirty:
+            nbformat.write(nb, path)
+            changed.append(notebook)
+    return changed
+
+
 def main(args: list[str]) -> int:
     target = REPO / f"{PAGE}.md"
+    if "--check" not in args:
+        for notebook in label_solutions():
+            print(f"labelled the solutions of {notebook}.ipynb")
     text = render()
     if "--check" in args:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
