@@ -4,8 +4,8 @@ An exercise in a notebook is a cell tagged `solution` and the Markdown just befo
 cell (the site hides it with `hide-cell`, behind a "Solution to Exercise N" button), or, for an
 answer in words, a Markdown cell holding a `:::{dropdown} Solution to Exercise N` block. The
 statement is the Markdown just before the solution, which states the exercise from its
-`### Exercise N · title` heading on (the first exercise's cell also holds the summary and the "Exercises" intro, which
-are left out). Several solution cells in a row are one exercise. The page repeats each statement,
+`### Exercise N · title` heading on (the first exercise's cell also holds the summary and the
+"Exercises" intro, which are left out). Several solution cells in a row are one exercise. The page repeats each statement,
 the solution's code and the short text it printed when the notebook last ran (no figures), in
 the order of _toc.yml. The output depends only on the files, so it is the same on every machine;
 `tests/test_answer_key.py` fails when the page is stale.
