@@ -3,11 +3,11 @@
 An exercise in a notebook is a cell tagged `solution` and the Markdown just before it: a code
 cell (the site hides it with `hide-cell`, behind a "Solution to Exercise N" button), or, for an
 answer in words, a Markdown cell holding a `:::{dropdown} Solution to Exercise N` block. The
-statement is the Markdown just before the solution, which states the exercise from its
-`### Exercise N · title` heading on (the first exercise's cell also holds the summary and the
-"Exercises" intro, which are left out). Several solution cells in a row are one exercise. The page repeats each statement,
-the solution's code and the short text it printed when the notebook last ran (no figures), in
-the order of _toc.yml. The output depends only on the files, so it is the same on every machine;
+statement is that Markdown from its `### Exercise N · title` heading on (the first exercise's
+cell also holds the summary and the "Exercises" intro, which are left out). Several solution
+cells in a row are one exercise. The page repeats each statement, the solution (code, or text)
+and the short text a code solution printed when the notebook last ran (no figures), in the
+order of _toc.yml. The output depends only on the files, so it is the same on every machine;
 `tests/test_answer_key.py` fails when the page is stale.
 
 Usage: python -m tools.answer_key          label the solutions' buttons, write the answer key
