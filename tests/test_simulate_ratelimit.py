@@ -35,6 +35,14 @@ def test_backlog_run_caps_batches_and_keeps_the_rest_waiting():
     free = backlog_run([100, 400, 400, 100, 100], 1, 0.004, 0.1)
     assert free.waiting == [0] * 5
     assert free.scheduling_delay_s[3] > 0  # the big batches made the next ones wait
+    assert run.queued == [0] * 5  # capped: no batch waits in Spark
+
+
+def test_backlog_run_without_a_cap_queues_the_backlog_in_spark():
+    # 400 records cost 1.7 s: batch 3 is cut at 3 s while batch 2 runs until 3.7 s
+    free = backlog_run([100, 400, 400, 100, 100], 1, 0.004, 0.1)
+    assert free.scheduling_delay_s == pytest.approx([0, 0, 0.7, 1.4, 0.9])
+    assert free.queued == [0, 0, 400, 100, 200]  # at 4 s batch 3 runs and batch 4 waits
 
 
 def rows_per_batch(spark, name, option, value):

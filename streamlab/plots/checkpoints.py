@@ -40,8 +40,10 @@ def resume_timeline(n_batches: int, stop_after: int, crashed: bool = False) -> F
                 hatch=hatch,
                 zorder=2,
             )
+            # the batch a crash interrupted: its id sits left of the crash line
+            label_x = b.batch_id + (0.27 if hatch else 0.5)
             ax.text(
-                b.batch_id + 0.5,
+                label_x,
                 y,
                 str(b.batch_id),
                 ha="center",
@@ -49,12 +51,17 @@ def resume_timeline(n_batches: int, stop_after: int, crashed: bool = False) -> F
                 color="black" if hatch else "white",
                 fontsize=9,
                 zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if hatch else None,
             )
-        stop_x = stop_after + (0.78 if crashed else 0)  # clear of the batch label
-        ax.axvline(stop_x, color="black", linestyle="--", linewidth=1.2, zorder=1)
+        if crashed:  # inside the interrupted batch, first run only, clear of every label
+            stop_x = stop_after + 0.72
+            ax.plot([stop_x, stop_x], [0.6, 1.55], color="black", ls="--", lw=1.2, zorder=4)
+        else:  # between two batches, through both runs
+            stop_x = stop_after
+            ax.axvline(stop_x, color="black", linestyle="--", linewidth=1.2, zorder=1)
         ax.text(
             stop_x,
-            1.45,
+            1.5,
             " crash" if crashed else " stop",
             va="center",
             fontsize=9,

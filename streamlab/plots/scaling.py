@@ -14,8 +14,9 @@ def backlog_chart(
     limit_per_s: float | None = None,
     title: str = "A burst of input, with and without a rate limit",
 ) -> Figure:
-    """Three panels over the batches: records in and processed, records left in the source,
-    and the scheduling delay (how long each batch waited for the previous ones)."""
+    """Three panels over the batches: records in and processed, records waiting (in the source,
+    held back by a cap, or in Spark, in batches queued behind a late one), and the scheduling
+    delay (how long each batch waited for the previous ones)."""
     batches = list(range(1, len(run.taken) + 1))
     with plt.rc_context(STYLE):
         fig, (top, middle, bottom) = new_figure(7.2, 6.2, rows=3, sharex=True)
@@ -38,17 +39,28 @@ def backlog_chart(
             )
         top.set_ylabel("records")
         top.legend(loc="upper right", fontsize=8, frameon=False)
-        middle.bar(batches, run.waiting, color=PALETTE[1])
-        middle.set_ylabel("waiting in\nthe source\n(records)")
+        middle.bar(
+            batches, run.waiting, color=PALETTE[1], label="in the source (held back by a cap)"
+        )
+        middle.bar(
+            batches,
+            run.queued,
+            bottom=run.waiting,
+            color=PALETTE[5],
+            label="in Spark: batches queued behind a late one",
+        )
+        middle.set_ylabel("records\nwaiting")
+        middle.legend(loc="upper right", fontsize=8, frameon=False)
         bottom.bar(batches, run.scheduling_delay_s, color=PALETTE[4])
         bottom.axhline(0, color="black", lw=0.5)
         bottom.set_ylabel("scheduling\ndelay (s)")
         # Fixed scales, so that pictures for different caps compare at a glance.
         top.set_ylim(0, max(450, 1.1 * max(run.arrived + run.taken)))
-        middle.set_ylim(0, max(1300, 1.1 * max(run.waiting)))
+        waiting = [a + b for a, b in zip(run.waiting, run.queued)]
+        middle.set_ylim(0, max(1300, 1.1 * max(waiting)))
         bottom.set_ylim(0, max(4, 1.1 * max(run.scheduling_delay_s)))
         for ax, values, text in (
-            (middle, run.waiting, "nothing waits in the source"),
+            (middle, waiting, "nothing waits"),
             (bottom, run.scheduling_delay_s, "no batch waits: no delay"),
         ):
             if not any(values):

@@ -9,7 +9,8 @@ Two pieces:
 * `backlog_run` is an idealised queue, not Spark code: records arrive at some rate, batches come
   every `batch_s` seconds (as in DStreams), each takes at most `limit_per_s * batch_s` records,
   and processing costs a fixed overhead plus a time per record. It shows why a cap keeps batches
-  short and moves the backlog into the source, where a replayable source (Kafka, files) keeps it.
+  short and moves the backlog out of Spark's queue of late batches into the source, where a
+  replayable source (Kafka, files) keeps it.
 """
 
 from __future__ import annotations
@@ -56,14 +57,20 @@ def split_by_bytes(sizes: Sequence[int], max_bytes: int) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class BacklogRun:
-    """Per batch: records arriving, records taken, records left waiting, and the delays (s)."""
+    """Per batch: records arriving, taken, left in the source, queued in Spark; delays (s).
+
+    `waiting[k]` is what the cap left in the source when batch k was cut; `queued[k]` is what,
+    at that moment, sat in batches cut but not yet started (batch k included) because an
+    earlier batch was still running.
+    """
 
     batch_s: float
     arrived: list[float]
     taken: list[float]
     waiting: list[float]
-    processing_s: list[float]
+    processing_s: list[float]  # each batch's processing delay
     scheduling_delay_s: list[float]
+    queued: list[float]
 
 
 def backlog_run(
@@ -93,4 +100,10 @@ def backlog_run(
         left.append(waiting)
         costs.append(overhead_s + cap * cost_per_record_s)
     runs = queue_batches(batch_s, costs)
-    return BacklogRun(batch_s, arrived, taken, left, costs, [r.scheduling_delay_s for r in runs])
+    queued = [
+        sum(taken[j] for j in range(k + 1) if runs[j].start_s > runs[k].ready_s + 1e-9)
+        for k in range(len(runs))
+    ]
+    return BacklogRun(
+        batch_s, arrived, taken, left, costs, [r.scheduling_delay_s for r in runs], queued
+    )
