@@ -237,6 +237,16 @@ def precision_at_k(scored: DataFrame, k: int, score: str = "score") -> float:
     return per_user.agg(F.avg("precision")).first()[0]
 
 
+def latest_context(rows: DataFrame) -> DataFrame:
+    """Each user's (section, hour) at their latest impression in `rows`."""
+    last_seen = Window.partitionBy("user_id").orderBy(F.desc("event_time"))
+    return (
+        rows.withColumn("n", F.row_number().over(last_seen))
+        .where("n = 1")
+        .select("user_id", "section", "hour")
+    )
+
+
 def recommend(
     model, history: DataFrame, context: DataFrame, ads: DataFrame, top_n: int
 ):
@@ -274,21 +284,23 @@ def make_scorer(
     new_model,
     retrain_every: int,
     top_n: int,
-    metrics: dict,
+    metrics,
 ):
     """The foreachBatch function of the scoring stream.
 
     Everything a batch writes goes to a folder named after its batch number,
     in overwrite mode, and everything it reads comes from the previous
     batch's folders: running a batch again gives the same files, never twice.
+    `metrics.record` keeps what the models scored (see `BatchScores`).
     """
     root = Path(root)
 
     def score_batch(batch_df: DataFrame, batch_id: int) -> None:
         spark = batch_df.sparkSession
         batch = first_batch + batch_id  # the log's batch number
-        parsed = parse_clicks(batch_df).where(F.col("reason").isNull())
-        rows = prepare(parsed.drop("line", "reason")).cache()
+        valid = parse_clicks(batch_df).where(F.col("reason").isNull())
+        rows = prepare(valid.drop("line", "reason")).cache()
+        # Read only what was written before this batch.
         history = spark.read.parquet(
             str(root / f"history/batch_id={batch - 1}")
         )
@@ -296,28 +308,19 @@ def make_scorer(
         model = PipelineModel.load(str(root / f"models/v{version}"))
 
         # 1. Score: the top ads per user active in this batch.
-        last_seen = Window.partitionBy("user_id").orderBy(F.desc("event_time"))
-        context = (
-            rows.withColumn("n", F.row_number().over(last_seen))
-            .where("n = 1")
-            .select("user_id", "section", "hour")
-        )
-        top = recommend(model, history, context, ads, top_n)
+        top = recommend(model, history, latest_context(rows), ads, top_n)
         top.write.mode("overwrite").parquet(
             str(root / f"recommendations/batch_id={batch}")
         )
 
-        # 2. Measure: how both models rank this batch's impressions.
+        # 2. Measure both models on this batch, before learning from it.
         labelled = with_features(rows, history).cache()
-        fresh_scores = click_score(model, labelled)
-        frozen_scores = click_score(frozen, labelled)
-        metrics[batch] = {
-            "model version": version,
-            "impressions": labelled.count(),
-            "users": context.count(),
-            "fresh": fresh_scores.select("clicked", "score").toPandas(),
-            "frozen": frozen_scores.select("clicked", "score").toPandas(),
-        }
+        metrics.record(
+            batch,
+            version,
+            retrained=click_score(model, labelled),
+            frozen=click_score(frozen, labelled),
+        )
 
         # 3. Learn: the new history, the labelled rows, maybe a new model.
         new_history = add_history(history, history_of(rows))

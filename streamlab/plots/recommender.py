@@ -92,5 +92,7 @@ def metric_by_batch(
         if ylim:
             ax.set_ylim(*ylim)
         ax.set_title(title, fontsize=10)
-        ax.legend(loc="lower left", fontsize=8, frameon=False)
+        # Beside the axes, never over a point: a legend inside would hide whichever batch
+        # happens to sit in its corner.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return finish(fig)
