@@ -140,3 +140,17 @@ def test_reduce_by_key_and_window_equals_spark(sc, tmp_path, batch_s):
         expected_count = count_by_window(BATCHES, batch_s, window_s, slide_s, N_BATCHES)
         found_count = {k: v["*"] for k, v in got.get(((window_s, slide_s), "count"), {}).items()}
         assert found_count == expected_count, f"{label} (countByWindow)"
+
+
+def test_the_jvm_refuses_what_the_model_refuses(sc):
+    """chapter 4's look past PySpark's check: the JVM's WindowedDStream says the same."""
+    from streamlab.windows_jvm import jvm_window_refusal
+
+    ssc = streaming_context(0.5)
+    words = replay(ssc, [["a"]])
+    refusal = jvm_window_refusal(words, 1.25, 0.5)
+    assert refusal is not None and "must be a multiple of the slide duration" in refusal
+    assert "\n" not in refusal
+    assert jvm_window_refusal(words, 1.5, 1.0) is None
+    with pytest.raises(WindowSetupError):
+        check_window(0.5, 1.25, 0.5)

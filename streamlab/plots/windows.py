@@ -6,11 +6,14 @@ redraws instantly and raises the model's plain `WindowSetupError` for a setting 
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
@@ -18,11 +21,11 @@ from ..simulate.windows import check_window, model_window_counts, window_outputs
 from .style import PALETTE, STYLE, finish, new_figure
 
 
-def describe_counts(counts: Mapping[str, int], max_words: int = 3) -> str:
+def describe_counts(counts: Mapping[str, int], max_words: int = 3, zeros_sep: str = "; ") -> str:
     """'5 words: spark 3, stream 2' (largest first, ties by word), then keys kept at 0.
 
     An empty window reads 'empty'; keys an inverse function left at count 0 are listed after
-    'kept at 0:', since Spark still emits them.
+    `zeros_sep` and 'kept at 0:', since Spark still emits them.
     """
     if not counts:
         return "empty"
@@ -35,7 +38,7 @@ def describe_counts(counts: Mapping[str, int], max_words: int = 3) -> str:
             text += f", +{len(top) - max_words} more"
     zeros = sorted(w for w, c in counts.items() if c == 0)
     if zeros:
-        text += "; kept at 0: " + ", ".join(zeros)
+        text += zeros_sep + "kept at 0: " + ", ".join(zeros)
     return text
 
 
@@ -66,6 +69,12 @@ def window_table(
     return pd.DataFrame(rows)
 
 
+# The width of the website's text column, in inches at the figures' 100 dpi: a figure no wider
+# is shown at its own size, so its 8 pt labels stay 8 pt on the page.
+PAGE_WIDTH_IN = 7.2
+LABEL_PT = 8.5  # labels drawn in the figure (counts, batch numbers, legend)
+
+
 def window_timeline(
     batch_s: float,
     window_s: float,
@@ -74,14 +83,16 @@ def window_timeline(
     n_batches: int | None = None,
     inverse: bool = False,
     drop_zeros: bool = False,
-    max_words: int = 3,
+    max_words: int = 4,
     title: str | None = None,
 ) -> Figure:
     """Batches on a time axis (top row) and a bar per emitted window spanning its batches.
 
     With `batches` (the words of each batch) every window is labelled with what
-    `reduceByKeyAndWindow` emits there (`inverse`/`drop_zeros` as in the model); without, with
-    the batches it covers. Raises `WindowSetupError` for a window Spark would refuse.
+    `reduceByKeyAndWindow` emits there (`inverse`/`drop_zeros` as in the model; keys kept at 0
+    on a second line); without, with the batches it covers. The figure is as wide as the page,
+    and the labels to the right of the bars get the room they need. Raises `WindowSetupError`
+    for a window Spark would refuse.
     """
     spec = check_window(batch_s, window_s, slide_s)
     n = n_batches if n_batches is not None else (len(batches) if batches is not None else 8)
@@ -91,27 +102,38 @@ def window_timeline(
         if batches is not None
         else None
     )
+    if counts is not None:
+        texts = [describe_counts(counts[k], max_words, zeros_sep="\n") for k, _ in outputs]
+    else:
+        texts = [
+            f"batches {covered[0]}–{covered[-1]}" if len(covered) > 1 else f"batch {k}"
+            for k, covered in outputs
+        ]
+    row_in = 0.42 if any("\n" in t for t in texts) else 0.34
     end = n * batch_s
     with plt.rc_context(STYLE):
-        fig, ax = new_figure(9.0, 1.3 + 0.36 * (len(outputs) + 1))
+        fig, ax = new_figure(PAGE_WIDTH_IN, 2.0 + row_in * (len(outputs) + 1))
         # Top row: the batches, one cell per batch interval, with the number of elements.
+        cells = []
         for j in range(1, n + 1):
             ax.barh(
                 0,
                 batch_s,
                 left=(j - 1) * batch_s,
-                height=0.7,
+                height=0.8,
                 color="#E8E8E8",
                 edgecolor="#555555",
                 linewidth=0.8,
             )
             size = None if batches is None else (len(batches[j - 1]) if j <= len(batches) else 0)
             label = f"{j}" if size is None else f"{j}\n({size})"
-            ax.text(
-                (j - 0.5) * batch_s, 0, label, ha="center", va="center", fontsize=7 if n > 12 else 8
+            cells.append(
+                ax.text((j - 0.5) * batch_s, 0, label, ha="center", va="center", fontsize=8)
             )
         # One row per emitted window: the nominal window (dashed), the batches it covers (solid).
-        for row, (k, covered) in enumerate(outputs, start=1):
+        right_of_axes = offset_copy(ax.get_yaxis_transform(), fig, x=6, units="points")
+        labels = []
+        for row, ((k, covered), text) in enumerate(zip(outputs, texts), start=1):
             colour = PALETTE[(row - 1) % 2]
             stop = k * batch_s
             nominal = stop - spec.window_batches * batch_s
@@ -128,48 +150,48 @@ def window_timeline(
                 )
             start = (covered[0] - 1) * batch_s
             ax.barh(row, stop - start, left=start, height=0.6, color=colour, alpha=0.85)
-            if counts is not None:
-                text = describe_counts(counts[k], max_words)
-            else:
-                text = f"batches {covered[0]}–{covered[-1]}" if len(covered) > 1 else (f"batch {k}")
-            ax.text(
-                1.01,
+            label = ax.text(
+                1.0,
                 row,
                 text,
-                transform=ax.get_yaxis_transform(),
+                transform=right_of_axes,
                 va="center",
-                fontsize=8,
+                fontsize=LABEL_PT,
+                linespacing=1.1,
                 clip_on=False,
             )
+            label.set_in_layout(False)  # room is made for the labels below
+            labels.append(label)
         ax.set_yticks(
             range(len(outputs) + 1),
-            ["batches\n(words)" if batches is not None else "batches"]
-            + [f"window @ batch {k}" for k, _ in outputs],
+            ["batch\n(words)" if batches is not None else "batch"] + [str(k) for k, _ in outputs],
         )
         ax.set_ylim(len(outputs) + 0.6, -0.6)
         ax.set_xlim(min(0.0, -(spec.window_batches - 1) * batch_s) - 0.02 * end, end * 1.02)
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("time since the stream started (s); a window is emitted at its right end")
-        ax.set_ylabel("")
-        ax.legend(
+        ax.set_xlabel("time since the stream started (s)")
+        ax.set_ylabel("window emitted at batch")
+        legend = fig.legend(
             handles=[
-                Patch(color=PALETTE[0], alpha=0.85, label="batches the window holds"),
-                Patch(
-                    fill=False,
-                    edgecolor="#555555",
-                    linestyle="--",
-                    label="window before the stream started (no batches)",
+                (
+                    Patch(color=PALETTE[0], alpha=0.85),
+                    Patch(color=PALETTE[1], alpha=0.85),
                 ),
+                Patch(fill=False, edgecolor="#555555", linestyle="--"),
             ],
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0.0),
-            # just below the x label, whatever the height of the figure
-            bbox_transform=offset_copy(ax.transAxes, fig, y=-36, units="points"),
-            ncols=2,
-            fontsize=8,
+            labels=[
+                "the batches a window holds, up to the batch that emits it (its right end);"
+                "\nthe two colours only tell neighbouring windows apart",
+                "the part of a window before the stream started (no batches)",
+            ],
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+            loc="lower left",  # along the bottom of the figure, room made for it below
+            bbox_to_anchor=(0.0, 0.0),
+            fontsize=LABEL_PT,
             frameon=False,
         )
+        legend.set_in_layout(False)
         w, s = spec.window_batches, spec.slide_batches
         ax.set_title(
             title
@@ -179,7 +201,38 @@ def window_timeline(
             ),
             fontsize=10,
         )
-    return finish(fig)
+        renderer = fig.canvas.get_renderer()
+        room = max(t.get_window_extent(renderer).width for t in labels) if labels else 0
+        room += 10 * fig.dpi / 72  # the 6 pt offset and a margin
+        below = legend.get_window_extent(renderer).height + 4 * fig.dpi / 72
+        rect = (0, below / fig.bbox.height, 1 - room / fig.bbox.width, 1)
+        fig.tight_layout(rect=rect)
+        # A title centred over the axes and wider than the page around them: two lines.
+        heading, page = ax.title, fig.get_figwidth() * fig.dpi
+        centre = (ax.get_position().x0 + ax.get_position().x1) / 2 * page
+        if heading.get_window_extent(renderer).width / 2 > min(centre, page - centre) - 4:
+            text = heading.get_text()
+            heading.set_text(textwrap.fill(text, math.ceil(len(text) / 2) + 8))
+            fig.tight_layout(rect=rect)
+        for label in [*labels, legend]:  # back in, or a "tight" savefig would crop them
+            label.set_in_layout(True)
+        _thin_out(cells, batch_s, ax, renderer)
+    plt.close(fig)
+    return fig
+
+
+def _thin_out(cells: list, batch_s: float, ax, renderer) -> None:
+    """Where batch cells are too narrow for their labels, number only every few batches."""
+    if not cells:
+        return
+    x0, x1 = ax.transData.transform([(0, 0), (batch_s, 0)])[:, 0]
+    if max(t.get_window_extent(renderer).width for t in cells) <= x1 - x0 - 1:
+        return  # every label fits in its cell, with a pixel to spare
+    for j, text in enumerate(cells, start=1):
+        text.set_text(str(j))  # the numbers of words no longer fit: numbers only
+    step = math.ceil(max(t.get_window_extent(renderer).width for t in cells) / (0.8 * (x1 - x0)))
+    for j, text in enumerate(cells, start=1):
+        text.set_text(str(j) if (j - 1) % step == 0 else "")
 
 
 def _batches(n: int) -> str:
@@ -197,7 +250,8 @@ def window_heatmap(
 
     `counts` has columns `batch` (the batch that emitted the window), `word` and `count`, as
     captured from `reduceByKeyAndWindow`; `covered` maps each emitting batch to the batches its
-    window holds, which label the columns. A blank cell is a word absent from the window.
+    window holds, which label the columns. A blank cell is a word absent from the window; every
+    other cell prints its count (the shade repeats it, darker for more), so no colour bar.
     """
     order = list(covered)
     wide = counts.pivot_table(index="word", columns="batch", values="count", aggfunc="sum")
@@ -209,8 +263,11 @@ def window_heatmap(
     values = wide.to_numpy(dtype=float)
     top = max(1.0, float(pd.Series(values.ravel()).max(skipna=True) or 1.0))
     with plt.rc_context(STYLE):
-        fig, ax = new_figure(max(5.5, 0.62 * len(order) + 1.8), 0.42 * len(words) + 1.9)
-        image = ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+        # as wide as the page at most, so that 8 pt stays 8 pt on the website
+        fig, ax = new_figure(
+            min(PAGE_WIDTH_IN, max(5.5, 0.45 * len(order) + 1.2)), 0.38 * len(words) + 2.0
+        )
+        ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
                 value = values[i, j]
@@ -224,25 +281,28 @@ def window_heatmap(
                         fontsize=8,
                         color="white" if value > 0.6 * top else "black",
                     )
+        many = len(order) > 16  # no room for two-line labels side by side: turn them
         ax.set_xticks(
             range(len(order)),
-            [_span(k, covered[k]) for k in order],
-            fontsize=7 if len(order) > 12 else 8,
+            [_span(k, covered[k], " " if many else "\n") for k in order],
+            fontsize=8,
+            rotation=90 if many else 0,
         )
         ax.set_yticks(range(len(words)), list(words))
         ax.grid(False)
         ax.set_xlabel(
-            "window: emitted at batch k, holding batches a–b" + (f"  ({note})" if note else "")
+            "window: emitted at batch k, holding batches a–b"
+            + (" (k a–b)" if many else " (k over a–b)")
+            + (f"\n{note}" if note else "")
         )
-        ax.set_ylabel("word")
+        ax.set_ylabel("word (cell: its count)")
         ax.set_title(title, fontsize=10)
-        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-        bar.set_label("count in the window (words)")
     return finish(fig)
 
 
-def _span(k: int, batches: Sequence[int]) -> str:
+def _span(k: int, batches: Sequence[int], sep: str = "\n") -> str:
+    """'7' over '3–7': the emitting batch, and the batches its window holds."""
     if not batches:
-        return f"{k}\n(none)"
+        return f"{k}{sep}none"
     low, high = min(batches), max(batches)
-    return f"{k}\n({low}–{high})" if low != high else f"{k}\n({low})"
+    return f"{k}{sep}{low}–{high}" if low != high else f"{k}{sep}{low}"
