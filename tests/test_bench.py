@@ -458,3 +458,10 @@ def test_the_roles_of_a_notebooks_processes():
     daemon = process("python", command, parent=process("java", jvm))
     assert bench._role(daemon, command) == "worker daemon"
     assert bench._role(process("python", command, parent=daemon), command) == "Python worker"
+
+
+def test_the_suite_table_splits_a_test_id_into_file_and_test():
+    from tools.bench_suite import split_test_id
+
+    assert split_test_id("tests/test_x.py::test_y[0.2]") == ("test_x.py", "test_y[0.2]")
+    assert split_test_id("labs/01-word-count.ipynb") == ("labs/01-word-count.ipynb", "")
