@@ -221,10 +221,11 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
         # passes without any Python work, and one task can need several at once: a stateful
         # DStream (updateStateByKey) holds about five per task, ten on two cores. Keep at most
         # one idle worker per task slot and let the others exit (measured with `make bench`,
-        # with the other settings here): Lab 1 peaks at 824/873 MiB (first/second run)
-        # instead of 927/945, chapter 05 at 914/938 instead of 935/954. The cost is CPU, as
-        # the next batch starts its workers again (some 45 ms each): Lab 2's workers used 54 s
-        # instead of 12 and the lab ran 15 % longer on a quiet machine, more on a busy one.
+        # before the book's worker daemon): Lab 1 peaked at 824/873 MiB (first/second run)
+        # instead of 927/945, chapter 05 at 914/938 instead of 935/954. The next batch forks
+        # its workers again; with PySpark's own daemon each fork paid the import of the
+        # worker's code and chapter 04's five-output window run took 44 s instead of 27, with
+        # streamlab/worker_daemon.py (code loaded before the fork) it takes 28.
         "spark.python.factory.idleWorkerMaxPoolSize": str(task_slots),
     }
     if master.startswith("local"):

@@ -1,8 +1,8 @@
-"""The checkpoint listings of chapter 06 (streamlab.plots.checkpoint_tables), on a fake folder."""
+"""The checkpoint listings of chapter 06 (streamlab.tables.checkpoints), on a fake folder."""
 
 from __future__ import annotations
 
-from streamlab.plots.checkpoint_tables import (
+from streamlab.tables.checkpoints import (
     checkpoint_file_kinds,
     checkpoint_tree,
     masked_checkpoint_path,

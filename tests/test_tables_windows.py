@@ -1,4 +1,4 @@
-"""The display tables of chapter 4 and Lab 2 (streamlab.plots.windows_tables), without Spark."""
+"""The display tables of chapter 4 and Lab 2 (streamlab.tables.windows), without Spark."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from streamlab.plots.windows_tables import (
+from streamlab.tables.windows import (
     append_against_update,
     clocks_compared,
     counts_per_batch,
