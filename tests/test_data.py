@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 
 from streamlab.data import (
+    ADS_DIR,
     DATA_DIR,
     WORD_EVENTS_FILE,
     WORDS_DIR,
@@ -18,6 +20,7 @@ from streamlab.data import (
     write_word_batches,
     write_word_events,
 )
+from streamlab.data.ads import ad_streams, parse_ad_line, read_ad_batches, write_ad_files
 
 
 def test_shipped_word_files_regenerate_byte_for_byte(tmp_path):
@@ -70,7 +73,7 @@ def test_word_events_shape_and_replay_by_arrival():
 def test_the_regeneration_commands_of_data_readme_work(tmp_path):
     """data/README.md says `python -m streamlab.data <dataset>`: that command writes the files."""
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    for dataset in ("words", "word-events", "clicks"):
+    for dataset in ("words", "word-events", "clicks", "ads"):
         assert f"`.venv/bin/python -m streamlab.data {dataset}`" in readme, dataset
     for dataset, shipped in (
         ("words", sorted(WORDS_DIR.glob("batch-*.txt"))),
@@ -81,3 +84,30 @@ def test_the_regeneration_commands_of_data_readme_work(tmp_path):
         printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         assert printed.split() == [str(out / p.name) for p in shipped]
         assert [(out / p.name).read_bytes() for p in shipped] == [p.read_bytes() for p in shipped]
+
+
+def test_shipped_ad_streams_regenerate_byte_for_byte(tmp_path):
+    fresh = write_ad_files(tmp_path)
+    for path in fresh:
+        shipped = ADS_DIR / path.relative_to(tmp_path)
+        assert path.read_bytes() == shipped.read_bytes(), shipped
+
+
+def test_ad_streams_hold_what_the_joins_chapter_needs():
+    streams = ad_streams()
+    assert ad_streams() == streams and ad_streams(seed=24) != streams
+    kinds = Counter(c.kind for c in streams.clicks)
+    assert kinds == {"click": 15, "double click": 2, "retry": 1}
+    assert len(streams.impressions) == 64
+    assert sum(c.batch > c.time_s // 60 for c in streams.clicks) == 4  # late clicks
+    # every malformed line is rejected, with the reason it was damaged with; nothing else is
+    rejected = [
+        (parse_ad_line(line)[1], line)
+        for batches in (read_ad_batches("impressions"), read_ad_batches("clicks"))
+        for lines in batches
+        for line in lines
+        if parse_ad_line(line)[1] is not None
+    ]
+    assert sorted(rejected) == sorted((kind, line) for _, _, kind, line in streams.malformed)
+    valid = sum(len(b) for b in read_ad_batches("clicks")) - 3
+    assert valid == len(streams.clicks)

@@ -2,11 +2,13 @@
 
 The shipped files in `data/` are exactly what these generators write; a test regenerates them
 and compares byte for byte. Regenerate with:  python -m streamlab.data words  (or word-events,
-clicks). One module each: `files` (where the data lives, one file per batch), `words` (Lab 1's
-word stream), `word_events` (Lab 2's word events), `clicks` (Lab 3's click log).
+clicks, ads). One module each: `files` (where the data lives, one file per batch), `words` (Lab 1's
+word stream), `word_events` (Lab 2's word events), `clicks` (Lab 3's click log),
+`ads` (impressions and clicks to join, chapter 11).
 """
 
 from .files import (
+    ADS_DIR,
     CLICKS_DIR,
     DATA_DIR,
     WORD_EVENTS_FILE,
@@ -37,6 +39,7 @@ from .words import (
 )
 
 __all__ = [
+    "ADS_DIR",
     "ARTICLE_SENTENCE",
     "CLICKS_DIR",
     "DATA_DIR",

@@ -8,6 +8,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"  # the repository's data
 WORDS_DIR = DATA_DIR / "words"
 WORD_EVENTS_FILE = DATA_DIR / "word-events.csv"
 CLICKS_DIR = DATA_DIR / "clicks"
+ADS_DIR = DATA_DIR / "ads"  # impressions/, clicks/, catalogue.csv
 
 
 def write_batch_files(folder: Path, batches: list[list[str]], suffix: str) -> list[Path]:
