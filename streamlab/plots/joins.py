@@ -1,0 +1,103 @@
+"""A stream-stream join, drawn: which impressions meet their clicks, when, and which never do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..simulate.joins import JoinBatch, Row
+from .style import PALETTE, finish, new_figure
+
+PAIRED, UNMATCHED, WAITING, DROPPED = PALETTE[2], PALETTE[3], "#9a9a9a", "#000000"
+
+
+def join_chart(
+    impressions: Sequence[Row],
+    clicks: Sequence[Row],
+    batches: Sequence[JoinBatch],
+    bound_s: float,
+    title: str | None = None,
+) -> Figure:
+    """Every row at its event time (across, in minutes) and its arrival micro-batch (down).
+
+    Impressions are circles, clicks triangles. A green line joins each pair the join wrote,
+    coloured by nothing else; an impression written with NULL clicks (left outer join) is
+    orange, one still waiting in state at the end grey; a row dropped as late is a black cross.
+    The green step line is the watermark each micro-batch evicted state with.
+    """
+    paired = {(p[0], p[2]) for b in batches for p in b.pairs}  # (impression id, click time)
+    paired_imps = {p[0] for p in paired}
+    unmatched = {u[0] for b in batches for u in b.unmatched}
+    late_rows = _late_rows(impressions, clicks, batches)
+    fig, ax = new_figure(width=9.0, height=4.6)
+    by_id = {}
+    for imp in impressions:
+        by_id.setdefault(imp.impression_id, imp)
+    for click in clicks:
+        imp = by_id.get(click.impression_id)
+        if imp is not None and (click.impression_id, click.time_s) in paired:
+            ax.plot(
+                [imp.time_s / 60, click.time_s / 60],
+                [imp.batch, click.batch],
+                color=PAIRED,
+                lw=1.0,
+                alpha=0.8,
+            )
+    for imp in impressions:
+        if ("imp", imp) in late_rows:
+            ax.plot(imp.time_s / 60, imp.batch, "x", color=DROPPED, ms=7)
+            continue
+        colour = (
+            PAIRED
+            if imp.impression_id in paired_imps
+            else UNMATCHED
+            if imp.impression_id in unmatched
+            else WAITING
+        )
+        ax.plot(imp.time_s / 60, imp.batch, "o", color=colour, ms=6, mec="white", mew=0.5)
+    for click in clicks:
+        if ("click", click) in late_rows:
+            ax.plot(click.time_s / 60, click.batch, "x", color=DROPPED, ms=7)
+            continue
+        colour = PAIRED if (click.impression_id, click.time_s) in paired else WAITING
+        ax.plot(click.time_s / 60, click.batch, "^", color=colour, ms=7, mec="white", mew=0.5)
+    steps = [(b.batch, b.watermark_s) for b in batches if b.watermark_s is not None]
+    if steps:
+        for batch, mark in steps:
+            ax.plot([mark / 60, mark / 60], [batch - 0.4, batch + 0.4], color=PALETTE[0], lw=2.5)
+    n_batches = len(batches)
+    ax.set_ylim(n_batches - 0.5, -0.7)
+    ax.set_yticks(range(n_batches))
+    ax.set_xlabel("event time (minutes after 12:00)")
+    ax.set_ylabel("arrives in micro-batch")
+    handles = [
+        Line2D([], [], marker="o", ls="", color=PAIRED, label="impression, paired"),
+        Line2D([], [], marker="o", ls="", color=UNMATCHED, label="impression, written with NULLs"),
+        Line2D([], [], marker="o", ls="", color=WAITING, label="impression, no click (yet)"),
+        Line2D([], [], marker="^", ls="", color=PAIRED, label="click, paired"),
+        Line2D([], [], marker="^", ls="", color=WAITING, label="click, not paired"),
+        Line2D([], [], marker="x", ls="", color=DROPPED, label="dropped as late"),
+        Line2D([], [], color=PALETTE[0], lw=2.5, label="watermark of the micro-batch"),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5)
+    ax.set_title(
+        title or f"Clicks within {bound_s / 60:g} min of their impression",
+        fontsize=10.5,
+        loc="left",
+    )
+    return finish(fig)
+
+
+def _late_rows(impressions, clicks, batches) -> set[tuple[str, Row]]:
+    """The rows the join dropped as late: those at or before their micro-batch's late-row
+    watermark."""
+    late_by_batch = {b.batch: b.late_watermark_s for b in batches}
+    out = set()
+    for kind, rows in (("imp", impressions), ("click", clicks)):
+        for row in rows:
+            mark = late_by_batch.get(row.batch)
+            if mark is not None and row.time_s <= mark:
+                out.add((kind, row))
+    return out
