@@ -14,8 +14,8 @@ import pytest
 from pyspark.sql import functions as F
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
-from streamlab.data.ads import START, parse_ad_line, read_ad_batches
-from streamlab.simulate.joins import JoinSetupError, Row, simulate
+from streamlab.data.ads import START, read_ad_batches
+from streamlab.simulate.joins import JoinSetupError, join_rows, simulate
 
 # (delay, bound) in seconds: no delay, short and long delays, bounds shorter and longer than
 # the clicks' delays, a zero bound: 16 pairs for the left outer join (its output holds the
@@ -30,14 +30,7 @@ INNER = [(30, 30), (60, 180), (120, 60), (180, 240)]
 
 
 def model_rows(stream):
-    rows = []
-    for batch, lines in enumerate(read_ad_batches(stream)):
-        for line in lines:
-            record, _ = parse_ad_line(line)
-            if record is not None:
-                seconds = int((record[3] - START).total_seconds())
-                rows.append(Row(record[0], seconds, batch))
-    return rows
+    return join_rows(read_ad_batches(stream))
 
 
 def parsed(spark, path, time_column):

@@ -69,6 +69,20 @@ class JoinBatch:
     state_clicks: int = 0
 
 
+def join_rows(batches: Sequence[Sequence[str]]) -> list[Row]:
+    """The valid lines of an ad stream (`streamlab.data.ads`, one list per micro-batch) as the
+    model's rows; malformed lines are left out, as the chapter's parser rejects them."""
+    from ..data.ads import START, parse_ad_line
+
+    rows = []
+    for batch, lines in enumerate(batches):
+        for line in lines:
+            record, reason = parse_ad_line(line)
+            if reason is None:
+                rows.append(Row(record[0], int((record[3] - START).total_seconds()), batch))
+    return rows
+
+
 def check_settings(delay_s: float, bound_s: float) -> None:
     """Raise JoinSetupError where the settings cannot be run."""
     if delay_s < 0:
