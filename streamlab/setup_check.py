@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -73,6 +74,28 @@ def memory_check(machine_gib: float | None, limit_gib: float | None) -> Check:
     return Check("Memory", found, OK if enough else WARN, advice)
 
 
+PROTOBUF_ADVICE = (
+    "transformWithState (chapter 13) will fail: its Python worker imports PySpark's protocol "
+    "buffer code, which needs the protobuf package, 6.33 or newer; no PySpark extra installs "
+    "it. Run `make setup`, or pip install 'protobuf>=6.33'."
+)
+
+
+def _import_state_messages() -> None:
+    """Import the generated code transformWithState's Python worker imports."""
+    import pyspark.sql.streaming.proto.StateMessage_pb2  # noqa: F401
+
+
+def protobuf_check(load: Callable[[], None] = _import_state_messages) -> Check:
+    """Can transformWithState's Python worker start? (It needs protobuf, of the right version.)"""
+    found = _package("protobuf") or "not installed"
+    try:
+        load()
+    except Exception as error:  # ImportError without protobuf, VersionError with an old one
+        return Check("protobuf", f"{found} ({type(error).__name__})", FAIL, PROTOBUF_ADVICE)
+    return Check("protobuf", found, OK)
+
+
 def environment_checks() -> list[Check]:
     """Checks that need no Spark: Python, Java, packages, cores and memory."""
     checks = []
@@ -108,6 +131,7 @@ def environment_checks() -> list[Check]:
             "" if pandas_ok else "PySpark 4.3 expects pandas 2.x; install pandas<3.",
         )
     )
+    checks.append(protobuf_check())
     widgets = _package("ipywidgets")
     checks.append(
         Check(

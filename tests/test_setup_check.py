@@ -12,6 +12,17 @@ def verdicts(checks):
 def test_this_machine_passes():
     got = verdicts(setup_check.environment_checks())
     assert got["Python"] == got["Java"] == got["PySpark"] == got["pandas"] == "ok"
+    assert got["protobuf"] == "ok"
+
+
+def test_missing_protobuf_fails_in_plain_words():
+    def without_protobuf():
+        raise ImportError("cannot import name 'descriptor' from 'google.protobuf'")
+
+    check = setup_check.protobuf_check(without_protobuf)
+    assert check.verdict == "FAIL"
+    assert "ImportError" in check.found
+    assert "transformWithState" in check.advice and "protobuf>=6.33" in check.advice
 
 
 def test_missing_java_fails_with_advice(monkeypatch, tmp_path):
