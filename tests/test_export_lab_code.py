@@ -93,4 +93,9 @@ def test_the_labs_export_only_definitions():
     from tools.export_lab_code import lab_notebooks
 
     exported = [exported_source(path) for path in lab_notebooks()]
-    assert {result[0] for result in exported if result} == {"word_count", "windows", "recommender"}
+    assert {result[0] for result in exported if result} == {
+        "word_count",
+        "windows",
+        "recommender",
+        "sessions",
+    }

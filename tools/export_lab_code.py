@@ -1,4 +1,4 @@
-"""Export the code a lab teaches into a module, so tests and spark-submit run the same code.
+"""Export the code a lab (or a chapter) teaches into a module, so tests and spark-submit run it.
 
 Cells tagged `export` in a lab notebook hold definitions only (imports, constants, functions).
 They are written, in order, to `streamlab/lessons/<module>.py`, where the module name is set in
@@ -132,7 +132,9 @@ def exported_source(path: Path) -> tuple[str, str] | None:
 
 
 def lab_notebooks() -> list[Path]:
-    return sorted((REPO / "labs").glob("*.ipynb"))
+    """The notebooks that may export code: the labs, and chapters whose code a lab reuses
+    (chapter 13's session processor, which Lab 4 imports)."""
+    return sorted((REPO / "labs").glob("*.ipynb")) + sorted((REPO / "chapters").glob("*.ipynb"))
 
 
 def main(args: list[str]) -> int:
