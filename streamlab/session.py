@@ -332,11 +332,22 @@ def use_manual_clock(enabled: bool = True) -> None:
         conf.remove("spark.streaming.clock")
 
 
-def stop_spark() -> None:
-    """Stop streams and Spark itself (the next `get_spark()` starts a fresh one)."""
+def stop_spark(jvm: bool = False) -> None:
+    """Stop streams and Spark itself (the next `get_spark()` starts a fresh one).
+
+    With `jvm=True` Spark's JVM exits too, with every Python process it started: a stopped
+    SparkContext leaves the JVM running, holding its heap, its worker daemons and their idle
+    workers, until the kernel exits. PySpark starts a new JVM at the next `get_spark()`.
+    """
     stop_streaming()
     spark = SparkSession.getActiveSession()
     if spark is not None:
         spark.stop()
     elif SparkContext._active_spark_context is not None:
         SparkContext._active_spark_context.stop()
+    gateway = SparkContext._gateway
+    if jvm and gateway is not None and getattr(gateway, "proc", None) is not None:
+        gateway.shutdown()
+        gateway.proc.stdin.close()  # the JVM PySpark started exits when its input closes
+        gateway.proc.wait(timeout=30)
+        SparkContext._gateway = SparkContext._jvm = None

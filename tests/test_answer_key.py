@@ -136,3 +136,24 @@ def test_a_solution_in_words_is_a_dropdown_in_the_answer_key_as_text():
     assert answer_key.label_problems(nb, "chapters/x") == [
         "chapters/x.ipynb, cell 3: 'Show it', not 'Solution to Exercise 2'"
     ]
+
+
+def test_a_starter_cell_between_statement_and_solution_is_skipped():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from tools.answer_key import find_exercises
+
+    solution = new_code_cell("print(42)")
+    solution.metadata = {"tags": ["hide-cell", "solution"]}
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("### Exercise 1 · Count\n\nCount to 42."),
+            new_code_cell("# your code here"),
+            solution,
+        ]
+    )
+    nbformat.validate(nb)
+    (exercise,) = find_exercises(nb, "chapters/x")
+    assert "Count to 42." in exercise.statement
+    assert exercise.solutions == ["print(42)"]

@@ -16,15 +16,16 @@ import pytest
 
 from tools.book_toc import REPO, reading_order
 
-# The pages read in sequence: from the setup check to the last lab (appendices and the
-# instructor's pages are looked up, not read in a row).
-FIRST, LAST = "chapters/00-setup-check", "labs/03-streaming-recommender"
+# The pages read in sequence: from the setup check to the last page before the appendices
+# (appendices and the instructor's pages are looked up, not read in a row).
+FIRST, APPENDICES = "chapters/00-setup-check", "chapters/appendix/"
 LINK = re.compile(r"\[[^\]]+\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)|\{doc\}`([^`]+)`")
 
 
 def sequence(repo: Path = REPO) -> list[str]:
     order = reading_order(repo)
-    return order[order.index(FIRST) : order.index(LAST) + 1]
+    end = next(i for i, page in enumerate(order) if page.startswith(APPENDICES))
+    return order[order.index(FIRST) : end]
 
 
 def source_of(docname: str, repo: Path = REPO) -> Path:

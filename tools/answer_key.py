@@ -234,10 +234,13 @@ def find_exercises(nb, notebook: str) -> list[Exercise]:
         if i > 0 and is_solution(cells[i - 1]):  # the same exercise, one more cell
             exercise = found[-1]
         else:
-            j = i
+            end = i
+            if end > 0 and cells[end - 1].cell_type == "code" and not is_solution(cells[end - 1]):
+                end -= 1  # a starter cell for the learner, between the statement and solution
+            j = end
             while j > 0 and cells[j - 1].cell_type == "markdown" and not is_solution(cells[j - 1]):
                 j -= 1
-            markdown = "\n\n".join(c.source for c in cells[j:i])
+            markdown = "\n\n".join(c.source for c in cells[j:end])
             if not markdown.strip():
                 raise ExerciseError(
                     f"{notebook}.ipynb, cell {i}: a solution cell must follow the Markdown "
@@ -245,7 +248,7 @@ def find_exercises(nb, notebook: str) -> list[Exercise]:
                 )
             statement = exercise_statement(markdown)
             if statement is None:  # no `Exercise` heading: the statement is the whole cell
-                statement = f"### Exercise {len(found) + 1}\n\n{cells[i - 1].source.strip()}"
+                statement = f"### Exercise {len(found) + 1}\n\n{cells[end - 1].source.strip()}"
             exercise = Exercise(adapt_markdown(statement, notebook))
             found.append(exercise)
         exercise.solutions.append(solution_source(cell))

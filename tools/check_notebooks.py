@@ -7,8 +7,9 @@ Every notebook runs from a fresh kernel and then once more in the same kernel
 notebook's time is spent waiting on batch intervals, so two notebooks share the two cores
 (pytest-xdist, one notebook per worker: `--dist loadscope`), the longest first so that the
 last one to finish is short. Chapters whose checked conclusions depend on timing (chapter 02's
-stability verdicts, chapter 08's rates, chapter 12's keeping up or falling behind) run
-afterwards, one at a time, beside nothing else, so a busy core cannot flip what they print.
+stability verdicts, chapter 08's rates, chapter 12's keeping up or falling behind, chapter 15's
+latencies) run afterwards, one at a time, beside nothing else, so a busy core cannot flip what
+they print.
 
 Outside CI, notebooks whose inputs are unchanged since they last passed are left out, and the
 run says which (tools.nbval_changed); `--all`, or CI=true in the environment, checks them all.
@@ -30,6 +31,7 @@ ALONE = [
     "chapters/02-micro-batches.ipynb",
     "chapters/08-scaling.ipynb",
     "chapters/12-watching-a-stream.ipynb",
+    "chapters/15-latency-and-sources.ipynb",
 ]
 TIMES = REPO / "bench" / "results" / "notebooks.csv"  # written by `make bench`
 NBVAL = [
