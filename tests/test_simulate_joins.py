@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.simulate.joins import JoinSetupError, join_rows, simulate
+from tests.ad_streams import parsed
 
 # (delay, bound) in seconds: no delay, short and long delays, bounds shorter and longer than
 # the clicks' delays, a zero bound: 16 pairs for the left outer join (its output holds the
@@ -31,22 +32,6 @@ INNER = [(30, 30), (60, 180), (120, 60), (180, 240)]
 
 def model_rows(stream):
     return join_rows(read_ad_batches(stream))
-
-
-def parsed(spark, path, time_column):
-    fields = F.split("value", ",")
-    return (
-        spark.readStream.option("maxFilesPerTrigger", 1)
-        .text(path)
-        .select(
-            fields[0].alias("impression_id"),
-            fields[1].alias("user_id"),
-            F.try_to_timestamp(fields[3], F.lit("yyyy-MM-dd HH:mm:ss")).alias(time_column),
-            F.size(fields).alias("n"),
-        )
-        .where(f"n = 4 AND user_id != '' AND {time_column} IS NOT NULL")
-        .drop("n", "user_id")
-    )
 
 
 @pytest.fixture(scope="module")

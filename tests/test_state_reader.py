@@ -21,6 +21,7 @@ from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.data import read_word_batches
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.simulate.joins import join_rows, simulate
+from tests.ad_streams import parsed
 
 DELAY_S, BOUND_S = 30, 120  # chapter 11's join: 30-second watermarks, clicks within 2 minutes
 
@@ -84,22 +85,6 @@ def test_the_word_count_state_equals_the_sink_at_every_batch(spark):
     # the default batch id is the last committed one
     latest = dict(read_state(spark, checkpoint).select("key.word", "value.count").collect())
     assert latest == got
-
-
-def parsed(spark, path, time_column):
-    fields = F.split("value", ",")
-    return (
-        spark.readStream.option("maxFilesPerTrigger", 1)
-        .text(path)
-        .select(
-            F.get(fields, 0).alias("impression_id"),
-            F.get(fields, 1).alias("user_id"),
-            F.try_to_timestamp(F.get(fields, 3), F.lit("yyyy-MM-dd HH:mm:ss")).alias(time_column),
-            F.size(fields).alias("n"),
-        )
-        .where(f"n = 4 AND user_id != '' AND {time_column} IS NOT NULL")
-        .drop("n", "user_id")
-    )
 
 
 @pytest.fixture(scope="module")
