@@ -101,7 +101,7 @@ class FileDrop:
 
 
 # ---------------------------------------------------------------------------------------------
-# A Python streaming data source that replays a folder of the book's files (chapter 15, Lab 4)
+# A Python streaming data source that replays a folder of the book's files (chapter 15)
 # ---------------------------------------------------------------------------------------------
 
 REPLAY_FORMAT = "replay"  # spark.readStream.format("replay"), once `register_replay` has run

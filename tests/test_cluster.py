@@ -4,39 +4,38 @@ A master and one worker (1 core, 1 GiB) start from the PySpark installation on t
 bound to 127.0.0.1 on free ports, and are stopped at the end even when a test fails. Each
 application (streamlab/apps/) is submitted unchanged with spark-submit to the cluster; its
 tables must equal what plain Python computes from the input (the helpers of test_word_count.py
-and test_lab2_windows.py), the oracle that a local run of the same code is also held to by
-those tests. The whole file takes about a minute on two cores.
+and test_lab2_windows.py, and for Lab 4's ad_attribution the models streamlab.simulate.attribution
+and streamlab.simulate.sessions), the oracle that a local run of the same code is also held to.
+The whole file takes about three minutes on two cores (ad_attribution alone about 80 s).
 
-The commands are those of chapters/09-laptop-to-cluster.md, plus scratch folders under pytest's
-tmp_path and the book's small-JVM settings (streamlab/session.py).
+The commands are those of chapters/09-laptop-to-cluster.md, built by streamlab.apps.submit (which
+Lab 4 also runs its application with), plus scratch folders under pytest's tmp_path and the
+book's small-JVM settings (streamlab/session.py).
 """
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
-import pyspark
 import pytest
 from test_lab2_windows import EVENTS, by_window, expected_windows, ms
 from test_word_count import python_counts
 
+from streamlab.apps.submit import SPARK_HOME, spark_env, spark_submit, tail
 from streamlab.data import read_word_batches, words_by_batch
+from streamlab.data.ads import ad_catalogue, read_ad_batches
 from streamlab.java import find_java
-from streamlab.session import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG
+from streamlab.simulate import attribution as ad_model
+from streamlab.simulate import sessions as session_model
 from streamlab.simulate.watermark import Event, simulate
 
 pytestmark = pytest.mark.serial  # a master, a worker and several JVMs: run alone
 
-REPO = Path(__file__).resolve().parent.parent
-SPARK_HOME = Path(pyspark.__file__).resolve().parent
-APPS = REPO / "streamlab" / "apps"
 START_TIMEOUT_S = 90  # master up and worker registered
 SUBMIT_TIMEOUT_S = 300  # one spark-submit, start to exit
 
@@ -46,27 +45,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    text = path.read_text(errors="replace") if path.exists() else "(no log)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def spark_env(tmp: Path) -> dict[str, str]:
-    """The environment of every Spark process of these tests: loopback, scratch under tmp."""
-    scratch = tmp / "scratch"
-    scratch.mkdir(exist_ok=True)
-    return {
-        **os.environ,
-        "SPARK_HOME": str(SPARK_HOME),
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "SPARK_LOG_DIR": str(tmp / "logs"),
-        "SPARK_PID_DIR": str(tmp / "pids"),
-        "SPARK_LOCAL_DIRS": str(scratch),
-        "PYSPARK_PYTHON": sys.executable,  # executors import streamlab from this environment
-        "PYSPARK_DRIVER_PYTHON": sys.executable,
-    }
 
 
 def wait_for(log: Path, text: str, process: subprocess.Popen, what: str) -> None:
@@ -143,54 +121,14 @@ def cluster(tmp_path_factory):
             stop(process)
 
 
-def submit(master: str, app: str, args: list[str], tmp: Path) -> subprocess.Popen:
-    """Start `spark-submit --master <master> streamlab/apps/<app>.py ...`, files under tmp."""
-    tmp.mkdir(parents=True)
-    java_options = f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={tmp}"
-    command = [
-        str(SPARK_HOME / "bin" / "spark-submit"),
-        *f"--master {master} --driver-memory {DRIVER_MEMORY}".split(),
-        *["--driver-java-options", f"{java_options} {JVM_OPTIONS}"],
-        *"--conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1".split(),
-        *["--conf", f"spark.local.dir={tmp / 'scratch'}"],
-    ]
-    if master.startswith("spark://"):
-        command += [
-            *"--executor-memory 512m --total-executor-cores 1".split(),
-            *["--conf", f"spark.executor.extraJavaOptions={JVM_OPTIONS}"],
-        ]
-    command += [
-        str(APPS / f"{app}.py"),
-        *["--output", str(tmp / "out"), "--work-dir", str(tmp / "work")],
-        *args,
-    ]
-    with (tmp / "submit.log").open("w") as log:
-        return subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=spark_env(tmp),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-
 def run_on_cluster(cluster: str, app: str, args: list[str], tmp: Path) -> dict[str, pd.DataFrame]:
-    """Submit the app to the cluster; return the tables it wrote."""
+    """Submit the app to the cluster (streamlab.apps.submit); return the tables it wrote."""
     tmp = tmp / "cluster"
-    process = submit(cluster, app, args, tmp)
-    try:
-        try:
-            code = process.wait(SUBMIT_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            code = None
-        outcome = "timed out" if code is None else f"exited with {code}"
-        log = tmp / "submit.log"
-        assert code == 0, f"spark-submit of {app} to the cluster {outcome}:\n" + tail(log)
-        # the app prints its master: spark-submit's --master, never one set in the code
-        assert f"{app} on {cluster}:" in log.read_text(errors="replace"), tail(log)
-    finally:
-        stop(process)
+    folders = ["--output", str(tmp / "out"), "--work-dir", str(tmp / "work")]
+    completed = spark_submit(app, [*folders, *args], cluster, SUBMIT_TIMEOUT_S, tmp / "submit")
+    # the app prints its master: spark-submit's --master, never one set in the code
+    first = completed.stdout.strip().splitlines()[0]
+    assert first.startswith(f"{app} on {cluster}:"), completed.stdout + completed.stderr[-3000:]
     return {p.stem: pd.read_csv(p) for p in sorted((tmp / "out").glob("*.csv"))}
 
 
@@ -275,3 +213,92 @@ def test_windowed_count_app_on_the_cluster_equals_plain_python(cluster, tmp_path
         for start, end, word, count in rows:
             happened = sum(e.word == word and start <= e.time_s < end for e in EVENTS)
             assert count == happened - dropped[(start, end, word)]
+
+
+def rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:
+    """The rows of a table as sorted tuples of plain ints and strings (CSV reads ints of a column
+    with empty cells as floats)."""
+
+    def plain(value):
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+    return sorted(tuple(plain(v) for v in row) for row in frame[list(columns)].itertuples(False))
+
+
+def test_ad_attribution_app_on_the_cluster_equals_plain_python(cluster, tmp_path):
+    delay_s, bound_s, window_s, gap_s = 60, 180, 120, 90
+    settings = {"delay": delay_s, "bound": bound_s, "window": window_s, "gap": gap_s}
+    args = [a for name, s in settings.items() for a in (f"--{name}-seconds", str(s))]
+    # one shuffle partition, as Lab 4 runs it: the cluster has a single core
+    tables = run_on_cluster(cluster, "ad_attribution", [*args, "--partitions", "1"], tmp_path)
+    assert set(tables) == {"line_counts", "clean_clicks", "attributed", "ctr_windows", "sessions"}
+    impression_lines, click_lines = read_ad_batches("impressions"), read_ad_batches("clicks")
+    expected = ad_model.simulate(impression_lines, click_lines, delay_s, bound_s, window_s)
+    files = len(impression_lines)
+    # every line of every file, valid or rejected, in the micro-batch that read the file
+    assert rows(
+        tables["line_counts"], "batch_id", "stream", "lines", "valid", "rejected"
+    ) == sorted(
+        (b.batch, stream, b.lines[stream], b.lines[stream] - b.rejected[stream], b.rejected[stream])
+        for b in expected[:files]
+        for stream in ("impressions", "clicks")
+    )
+    assert rows(tables["clean_clicks"], "batch_id", "click_impression_id", "click_time") == sorted(
+        (b.batch, c.impression_id, c.time_s) for b in expected for c in b.kept
+    )
+    attributed = tables["attributed"]
+    clicked = attributed[attributed["click_time"].notna()]
+    unclicked = attributed[attributed["click_time"].isna()]
+    assert rows(clicked, "batch_id", "impression_id", "impression_time", "click_time") == sorted(
+        (b.batch, *pair) for b in expected for pair in b.pairs
+    )
+    assert rows(unclicked, "batch_id", "impression_id", "impression_time") == sorted(
+        (b.batch, *u) for b in expected for u in b.unclicked
+    )
+    campaign_of = {ad: campaign for ad, campaign, _ in ad_catalogue()}
+    shown = ad_model.valid(ad_model.parse(impression_lines, "impressions"))
+    assert rows(attributed, "impression_id", "user_id", "campaign") == sorted(
+        (i.impression_id, i.user_id, campaign_of[i.ad_id])
+        for i in shown
+        if i.impression_id in set(attributed["impression_id"])
+    )
+    ctr = tables["ctr_windows"]
+    assert rows(ctr, "batch_id", "start", "end", "campaign", "impressions", "clicks") == sorted(
+        (b.batch, w.start_s, w.start_s + window_s, w.campaign, w.impressions, w.clicks)
+        for b in expected
+        for w in b.windows
+    )
+    assert list(ctr["ctr"]) == list((ctr["clicks"] / ctr["impressions"]).round(3))
+    # sessions: chapter 13's model on the same events; a user's sessions numbered as written
+    run = session_model.simulate(
+        session_model.event_batches(impression_lines, click_lines), gap_s, delay_s
+    )
+    numbers = Counter()
+    want = []
+    for batch, s in session_model.written_sessions(run):
+        numbers[s.user_id] += 1
+        length = s.end_s - s.start_s
+        want.append(
+            (
+                batch,
+                s.user_id,
+                numbers[s.user_id],
+                s.start_s,
+                s.end_s,
+                length,
+                s.impressions,
+                s.clicks,
+            )
+        )
+    columns = (
+        "batch_id",
+        "user_id",
+        "session",
+        "start",
+        "end",
+        "length_s",
+        "impressions",
+        "clicks",
+    )
+    assert rows(tables["sessions"], *columns) == sorted(want)
+    assert want  # the data has sessions that end before the input does

@@ -98,4 +98,5 @@ def test_the_labs_export_only_definitions():
         "windows",
         "recommender",
         "sessions",
+        "attribution",
     }

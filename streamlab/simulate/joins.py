@@ -122,10 +122,18 @@ def simulate(
     delay_s: float,
     bound_s: float,
     outer: bool = False,
+    watermark_clicks: Sequence[Row] | None = None,
 ) -> list[JoinBatch]:
-    """The micro-batches of the join (inner, or left outer with `outer`), with Spark's rules."""
+    """The micro-batches of the join (inner, or left outer with `outer`), with Spark's rules.
+
+    `watermark_clicks`: the click rows whose event times move the watermark, when they are more
+    than the clicks joined (a deduplication before the join: its watermark sees every click,
+    duplicates included). By default, the clicks joined."""
     check_settings(delay_s, bound_s)
-    n_data = 1 + max([r.batch for r in (*impressions, *clicks)], default=-1)
+    marking = clicks if watermark_clicks is None else watermark_clicks
+    n_data = 1 + max(
+        [r.batch for r in (*impressions, *clicks, *(watermark_clicks or ()))], default=-1
+    )
     max_imp: float | None = None
     max_click: float | None = None
     imp_state: dict[int, tuple[Row, bool]] = {}  # index -> (row, matched)
@@ -189,7 +197,7 @@ def simulate(
         # The watermark for the next micro-batch, from everything read so far.
         for _, r in new_imps:
             max_imp = r.time_s if max_imp is None else max(max_imp, r.time_s)
-        for _, r in new_clicks:
+        for r in (r for r in marking if r.batch == k):
             max_click = r.time_s if max_click is None else max(max_click, r.time_s)
         previous_watermark = watermark
         if max_imp is not None and max_click is not None:  # until both sides read rows: none
