@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..data.ads import START, ad_catalogue, parse_ad_line
-from .joins import JoinBatch, JoinSetupError, Row
+from .joins import JoinBatch, JoinSetupError, Row, watermarks
 from .joins import check_settings as check_join_settings
 from .joins import simulate as simulate_join
 
@@ -61,7 +61,6 @@ class Line:
 
     stream: str
     batch: int
-    text: str
     reason: str | None
     impression_id: str = ""
     user_id: str = ""
@@ -107,31 +106,12 @@ def parse(batches: Sequence[Sequence[str]], stream: str) -> list[Line]:
         for text in lines:
             record, reason = parse_ad_line(text)
             if record is None:
-                out.append(Line(stream, batch, text, reason))
+                out.append(Line(stream, batch, reason))
             else:
                 imp_id, user, ad, time = record
                 seconds = int((time - START).total_seconds())
-                out.append(Line(stream, batch, text, None, imp_id, user, ad, seconds))
+                out.append(Line(stream, batch, None, imp_id, user, ad, seconds))
     return out
-
-
-def watermarks(impressions: Sequence[Line], clicks: Sequence[Line], delay_s: float, batches: int):
-    """The watermark each micro-batch evicts state with (index k), one more for the end."""
-    marks: list[float | None] = [None]
-    max_imp = max_click = None
-    for k in range(batches):
-        for line in impressions:
-            if line.batch == k:
-                max_imp = line.time_s if max_imp is None else max(max_imp, line.time_s)
-        for line in clicks:
-            if line.batch == k:
-                max_click = line.time_s if max_click is None else max(max_click, line.time_s)
-        mark = marks[-1]
-        if max_imp is not None and max_click is not None:
-            candidate = min(max_imp, max_click) - delay_s
-            mark = candidate if mark is None else max(mark, candidate)
-        marks.append(mark)
-    return marks
 
 
 def deduplicate(clicks: Sequence[Line], marks: Sequence[float | None], delay_s: float):

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ..errors import SetupError
 
@@ -67,6 +68,43 @@ class JoinBatch:
     dropped_clicks: int = 0
     state_impressions: int = 0  # rows in state after the micro-batch
     state_clicks: int = 0
+
+
+class Timed(Protocol):
+    """A row with an event time in whole seconds and the micro-batch that read it."""
+
+    @property
+    def time_s(self) -> int: ...
+
+    @property
+    def batch(self) -> int: ...
+
+
+def watermarks(
+    impressions: Sequence[Timed], clicks: Sequence[Timed], delay_s: float, batches: int
+) -> list[float | None]:
+    """The watermark micro-batch k evicts state with (index k), for k = 0 .. `batches`.
+
+    The smaller of the two sides' latest event time read in micro-batches before k, minus the
+    delay; none until both sides have read rows. It never goes back. The last entry is the
+    watermark after the last micro-batch with data, which the no-data micro-batch uses.
+    """
+    marks: list[float | None] = [None]
+    max_imp: float | None = None
+    max_click: float | None = None
+    for k in range(batches):
+        for row in impressions:
+            if row.batch == k:
+                max_imp = row.time_s if max_imp is None else max(max_imp, row.time_s)
+        for row in clicks:
+            if row.batch == k:
+                max_click = row.time_s if max_click is None else max(max_click, row.time_s)
+        mark = marks[-1]
+        if max_imp is not None and max_click is not None:
+            candidate = min(max_imp, max_click) - delay_s
+            mark = candidate if mark is None else max(mark, candidate)
+        marks.append(mark)
+    return marks
 
 
 def join_rows(batches: Sequence[Sequence[str]]) -> list[Row]:
@@ -134,19 +172,19 @@ def simulate(
     n_data = 1 + max(
         [r.batch for r in (*impressions, *clicks, *(watermark_clicks or ()))], default=-1
     )
-    max_imp: float | None = None
-    max_click: float | None = None
+    marks = watermarks(impressions, marking, delay_s, n_data)
     imp_state: dict[int, tuple[Row, bool]] = {}  # index -> (row, matched)
     click_state: dict[int, Row] = {}
-    watermark: float | None = None  # computed after the previous micro-batch
-    previous_watermark: float | None = None
     out: list[JoinBatch] = []
     k = 0
     while True:
+        # Evict with the watermark computed after micro-batch k - 1; drop late rows with the
+        # one micro-batch k - 1 ran with. After the input ends, the watermark stays.
+        watermark = marks[min(k, n_data)]
+        late = marks[min(k - 1, n_data)] if k > 0 else None
         has_data = k < n_data
         if not has_data and (not out or watermark == out[-1].watermark_s):
             break  # no input left, and the watermark did not move: Spark stops here
-        late = previous_watermark
         result = JoinBatch(k, watermark, late)
         new_imps = [(i, r) for i, r in enumerate(impressions) if r.batch == k]
         new_clicks = [(i, r) for i, r in enumerate(clicks) if r.batch == k]
@@ -194,14 +232,5 @@ def simulate(
         result.pairs.sort()
         result.unmatched.sort()
         out.append(result)
-        # The watermark for the next micro-batch, from everything read so far.
-        for _, r in new_imps:
-            max_imp = r.time_s if max_imp is None else max(max_imp, r.time_s)
-        for r in (r for r in marking if r.batch == k):
-            max_click = r.time_s if max_click is None else max(max_click, r.time_s)
-        previous_watermark = watermark
-        if max_imp is not None and max_click is not None:  # until both sides read rows: none
-            candidate = min(max_imp, max_click) - delay_s
-            watermark = candidate if watermark is None else max(watermark, candidate)
         k += 1
     return out
