@@ -179,6 +179,9 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
     `submitted` is what spark-submit set (see `submitted_settings`); then the JVM is already
     running, so the master and what a JVM needs at its start (memory, Java options) stay its.
     """
+    # Imported here: `python -m streamlab.class_archive` must not find itself imported already.
+    from .class_archive import java_options as class_archive_options
+
     master = master_url() if submitted is None else submitted.get("spark.master", "local[*]")
     scratch = scratch_root()
     # The cores this process may run on: in a container, os.cpu_count() counts the whole node's.
@@ -188,9 +191,14 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
     # Partitions of shuffles and of parallelize: one per core, or $STREAMLAB_PARTITIONS
     # (the unit tests use 1, as PySpark's own tests do: fewer, cheaper tasks).
     cores = int(os.environ.get("STREAMLAB_PARTITIONS") or cores)
-    java_options = (
-        f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={scratch} "
-        + os.environ.get("STREAMLAB_JVM_OPTS", JVM_OPTIONS)
+    java_options = " ".join(
+        option
+        for option in (
+            f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={scratch}",
+            os.environ.get("STREAMLAB_JVM_OPTS", JVM_OPTIONS),
+            class_archive_options(),  # Spark's classes, loaded and verified in advance
+        )
+        if option
     )
     settings = {
         "spark.master": master,
@@ -332,12 +340,13 @@ def use_manual_clock(enabled: bool = True) -> None:
         conf.remove("spark.streaming.clock")
 
 
-def stop_spark(jvm: bool = False) -> None:
+def stop_spark(jvm: bool = False, wait_s: float = 30) -> None:
     """Stop streams and Spark itself (the next `get_spark()` starts a fresh one).
 
     With `jvm=True` Spark's JVM exits too, with every Python process it started: a stopped
     SparkContext leaves the JVM running, holding its heap, its worker daemons and their idle
     workers, until the kernel exits. PySpark starts a new JVM at the next `get_spark()`.
+    `wait_s` bounds the wait for the JVM to exit.
     """
     stop_streaming()
     spark = SparkSession.getActiveSession()
@@ -349,5 +358,5 @@ def stop_spark(jvm: bool = False) -> None:
     if jvm and gateway is not None and getattr(gateway, "proc", None) is not None:
         gateway.shutdown()
         gateway.proc.stdin.close()  # the JVM PySpark started exits when its input closes
-        gateway.proc.wait(timeout=30)
+        gateway.proc.wait(timeout=wait_s)
         SparkContext._gateway = SparkContext._jvm = None
