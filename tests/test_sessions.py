@@ -12,6 +12,7 @@ import pytest
 
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.simulate import sessions as model
+from tests.streams import run_to_end
 
 IMPRESSIONS = read_ad_batches("impressions")
 CLICKS = read_ad_batches("clicks")
@@ -92,21 +93,7 @@ def _events(spark, tmp_path):
 
 
 def _run(query_df, checkpoint):
-    from streamlab import MicroBatchTable
-
-    sink = MicroBatchTable()
-    query = (
-        query_df.writeStream.outputMode("append")
-        .foreachBatch(sink.add)
-        .option("checkpointLocation", str(checkpoint))
-        .trigger(availableNow=True)
-        .start()
-    )
-    try:
-        assert query.awaitTermination(180)
-    finally:
-        query.stop()
-    return sink.frame()
+    return run_to_end(query_df, checkpoint)[0].frame()
 
 
 def _seconds(column):

@@ -17,29 +17,14 @@ from __future__ import annotations
 import pytest
 from pyspark.sql import functions as F
 
-from streamlab import FileDrop, MicroBatchTable, scratch_dir
+from streamlab import FileDrop, scratch_dir
 from streamlab.data import read_word_batches
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.simulate.joins import join_rows, simulate
 from tests.ad_streams import parsed
+from tests.streams import run_to_end
 
 DELAY_S, BOUND_S = 30, 120  # chapter 11's join: 30-second watermarks, clicks within 2 minutes
-
-
-def run_to_end(query_df, checkpoint, mode="append"):
-    table = MicroBatchTable()
-    query = (
-        query_df.writeStream.outputMode(mode)
-        .foreachBatch(table.add)
-        .option("checkpointLocation", str(checkpoint))
-        .trigger(availableNow=True)
-        .start()
-    )
-    try:
-        assert query.awaitTermination(120), "the query did not finish in time"
-    finally:
-        query.stop()
-    return table.frame(), query
 
 
 def read_state(spark, checkpoint, **options):
@@ -69,7 +54,8 @@ def test_the_word_count_state_equals_the_sink_at_every_batch(spark):
         .select(F.explode(F.split("value", " ")).alias("word"))
     )
     checkpoint = scratch_dir("state-reader-count")
-    sink, _ = run_to_end(words.groupBy("word").count(), checkpoint, "complete")
+    table, _ = run_to_end(words.groupBy("word").count(), checkpoint, "complete")
+    sink = table.frame()
 
     ids = batch_ids(spark, checkpoint)
     assert list(ids) == list(range(len(batches)))
