@@ -13,18 +13,20 @@ import pytest
 
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.simulate import attribution as model
+from tests.streams import run_to_end
 
 IMPRESSIONS = read_ad_batches("impressions")
 CLICKS = read_ad_batches("clicks")
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
 PROVIDER = "spark.sql.streaming.stateStore.providerClass"
+CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled"
 
 
 # ----- the model, without Spark -----
 
 
 def line(stream, batch, imp_id, time_s, user="u01"):
-    return model.Line(stream, batch, "", None, imp_id, user, "ad-1", time_s)
+    return model.Line(stream, batch, None, imp_id, user, "ad-1", time_s)
 
 
 def test_deduplication_keeps_the_first_click_and_forgets_it_after_the_delay():
@@ -84,12 +86,13 @@ def test_settings_spark_would_refuse_are_refused_in_plain_words(
 
 @pytest.fixture
 def streams(spark, tmp_path):
-    """The lab's two parsed streams, its catalogue, on RocksDB as in the lab."""
+    """The lab's two parsed streams, its catalogue, on RocksDB with a changelog as in the lab."""
     from streamlab import FileDrop
     from streamlab.data import ADS_DIR
     from streamlab.lessons.attribution import read_ads
 
     spark.conf.set(PROVIDER, ROCKSDB)
+    spark.conf.set(CHANGELOG, "true")
     folders = {}
     for name, lines in (("impressions", IMPRESSIONS), ("clicks", CLICKS)):
         drop = FileDrop(tmp_path / name)
@@ -102,22 +105,14 @@ def streams(spark, tmp_path):
         catalogue,
     )
     spark.conf.unset(PROVIDER)
+    spark.conf.unset(CHANGELOG)
 
 
 def _run(spark, stream, folder, checkpoint, sink=None):
     """Run to the end of the input into the lab's ParquetByBatch sink; return what it holds."""
     from streamlab.lessons.attribution import ParquetByBatch
 
-    query = (
-        stream.writeStream.foreachBatch(sink or ParquetByBatch(str(folder)))
-        .option("checkpointLocation", str(checkpoint))
-        .trigger(availableNow=True)
-        .start()
-    )
-    try:
-        assert query.awaitTermination(180)
-    finally:
-        query.stop()
+    run_to_end(stream, checkpoint, sink=sink or ParquetByBatch(str(folder)))
     return spark.read.parquet(str(folder)).toPandas()
 
 

@@ -67,6 +67,7 @@ from streamlab.sources import FileDrop
 
 STREAMS = ("impressions", "clicks")
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled"
 TIME_COLUMNS = ("click_time", "impression_time", "start", "end")
 COLUMNS = {  # of each table, in order; every table is sorted by all of them
     "line_counts": ["batch_id", "stream", "lines", "valid", "rejected"],
@@ -242,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = get_spark("ad-attribution", log_level="WARN")  # a terminal shows Spark's warnings
     spark.conf.set("spark.sql.shuffle.partitions", str(args.partitions))
     spark.conf.set("spark.sql.streaming.stateStore.providerClass", ROCKSDB)
+    spark.conf.set(CHANGELOG, "true")  # each commit writes only the state that changed
     try:
         print(
             f"ad_attribution on {spark.sparkContext.master}: "
