@@ -8,13 +8,13 @@ surfaces. The cell's output also carries a PNG of the default setting: JupyterLa
 Colab show the live widget, the website (no kernel) shows the picture, because the book's
 configuration drops the widget view from the HTML build.
 
-The output carries one more thing, for the website's build: the widget's declaration as JSON
-under `WIDGET_MIME` (the draw function's import path, and each control's name, kind, label,
-values and default). `tools/widget_frames.py` reads it, renders every setting with that same
-draw function and the site's own script (`_assets/widgets.js`) turns the still into a widget
-that moves without a kernel. A draw defined in a notebook cannot be imported by the build: such
-a widget names an importable `site_draw` (the simulator's twin of a Spark run), or is declared
-`kernel_only` with the reason, and the website keeps its still.
+The output's metadata carries one more thing, for the website's build: the widget's
+declaration as JSON under the key `WIDGET_MIME` (the draw function's import path, and each
+control's name, kind, label, values and default). `tools/widget_frames.py` reads it and renders
+every setting with that same draw function, and the site's own script (`_assets/widgets.js`)
+turns the still into a widget that moves without a kernel. A draw defined in a notebook cannot
+be imported by the build: such a widget names an importable `site_draw` (the simulator's twin
+of a Spark run), or is declared `kernel_only` with the reason, and the website keeps its still.
 """
 
 from __future__ import annotations
@@ -214,6 +214,6 @@ def explore(
     still = explorer.figure if explorer.figure is not None else draw(**explorer.values())
     bundle["image/png"] = png_base64(still)
     bundle["text/plain"] = note
-    bundle[WIDGET_MIME] = site
-    display(bundle, raw=True)
+    # In the output's metadata, which Jupyter, nbval and the site's HTML all leave alone.
+    display(bundle, raw=True, metadata={WIDGET_MIME: site})
     return explorer

@@ -80,7 +80,7 @@ class Widget:
 def declaration_of(cell: dict[str, Any]) -> dict[str, Any] | None:
     """The widget declaration in a code cell's outputs, if any."""
     for output in cell.get("outputs", []):
-        found = output.get("data", {}).get(WIDGET_MIME)
+        found = output.get("metadata", {}).get(WIDGET_MIME)
         if found is not None:
             return found
     return None
