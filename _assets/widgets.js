@@ -102,9 +102,13 @@
       prefetchNeighbours();
     }
     function measured() {
+      // The time from the reader's move to the frame that shows its picture (for the bench).
       if (requestedAt === null) return;
-      root.setAttribute("data-latency-ms", (performance.now() - requestedAt).toFixed(1));
+      var since = requestedAt;
       requestedAt = null;
+      requestAnimationFrame(function () {
+        root.setAttribute("data-latency-ms", (performance.now() - since).toFixed(1));
+      });
     }
 
     controls.forEach(function (c, i) {
