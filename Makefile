@@ -82,6 +82,14 @@ bench: setup
 	$(NBENV) $(BIN)/python -m tools.bench $(or $(NB),$(NOTEBOOKS))
 	$(if $(NB),,$(BIN)/python -m tools.bench_throughput)
 
+# The website's widgets: total size of the frames drawn in advance, and the time from a slider's
+# key press to the new picture in headless Chromium on loopback (figures only, no assertion).
+.PHONY: bench-widgets
+bench-widgets: setup
+	@test -d _build/html/_widgets || $(MAKE) book
+	@bash tools/ensure_chromium.sh
+	$(BIN)/python -m tools.widget_bench
+
 # The wall time of every stage of make test (install into a new venv, lint, unit, nbval on every
 # notebook, build, browser) and the slowest tests; writes bench/results/suite*.csv (~15 min).
 bench-suite: setup

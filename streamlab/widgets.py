@@ -7,12 +7,21 @@ that could not finish (a `RunError`, or Java missing); any other exception is a 
 surfaces. The cell's output also carries a PNG of the default setting: JupyterLab, Binder and
 Colab show the live widget, the website (no kernel) shows the picture, because the book's
 configuration drops the widget view from the HTML build.
+
+The output's metadata carries one more thing, for the website's build: the widget's
+declaration as JSON under the key `WIDGET_MIME` (the draw function's import path, and each
+control's name, kind, label, values and default). `tools/widget_frames.py` reads it and renders
+every setting with that same draw function, and the site's own script (`_assets/widgets.js`)
+turns the still into a widget that moves without a kernel. A draw defined in a notebook cannot
+be imported by the build: such a widget names an importable `site_draw` (the simulator's twin
+of a Spark run), or is declared `kernel_only` with the reason, and the website keeps its still.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +36,12 @@ LIVE_NOTE = (
     "A still picture of the default setting. Open this page in Binder or Colab (rocket icon) "
     "or run it in Jupyter to move the sliders."
 )
+# The caption of a widget that moves on the website (every setting drawn in advance).
+SITE_NOTE = (
+    "Move the controls: the pictures were computed in advance for every setting, by the same "
+    "code the notebook runs. Open this page in Binder or Colab (rocket icon) to run it live."
+)
+WIDGET_MIME = "application/vnd.streamlab.widget+json"
 
 
 def png_base64(fig: Figure) -> str:
@@ -103,15 +118,102 @@ class Explorer:
         self.output.append_stdout(f"{prefix}: {message}\n")
 
 
+def import_path(draw: Callable[..., Any]) -> str | None:
+    """`module:name` of a function the build can import, or None (defined in a notebook)."""
+    module, name = getattr(draw, "__module__", None), getattr(draw, "__qualname__", "")
+    if not module or module == "__main__" or "<" in name:
+        return None
+    return f"{module}:{name}"
+
+
+def _grid(low: float, high: float, step: float) -> list[float]:
+    """Every value a slider can take, rounded as a reader reads it (0.75, not 0.7500000001)."""
+    count = int(math.floor((high - low) / step + 1e-9)) + 1
+    return [round(low + i * step, 10) for i in range(count)]
+
+
+def control_spec(name: str, control: widgets.ValueWidget) -> dict[str, Any]:
+    """What the website needs to draw one control: kind, label, every value, the default."""
+    label = control.description
+    if isinstance(control, widgets.Checkbox):
+        return {
+            "name": name,
+            "kind": "checkbox",
+            "label": label,
+            "values": [False, True],
+            "labels": ["off", "on"],
+            "default": bool(control.value),
+        }
+    if isinstance(control, (widgets.Dropdown, widgets.RadioButtons, widgets.ToggleButtons)):
+        values = list(control.options)  # (label, value) pairs or plain values
+        pairs = [v if isinstance(v, tuple) else (str(v), v) for v in values]
+        return {
+            "name": name,
+            "kind": "select",
+            "label": label,
+            "values": [v for _, v in pairs],
+            "labels": [str(lab) for lab, _ in pairs],
+            "default": control.value,
+        }
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+        integer = isinstance(control, widgets.IntSlider)
+        values = _grid(control.min, control.max, control.step)
+        if integer:
+            values = [int(v) for v in values]
+        unit = (control.tooltip or "").removeprefix("in ").strip()
+        return {
+            "name": name,
+            "kind": "range",
+            "label": label,
+            "values": values,
+            "labels": [f"{v:g}" for v in values],
+            "default": control.value,
+            "min": control.min,
+            "max": control.max,
+            "step": control.step,
+            "unit": unit,
+        }
+    raise TypeError(f"{name}: the website cannot draw a {type(control).__name__}")
+
+
+def declaration(
+    draw: Callable[..., Any],
+    controls: dict[str, widgets.ValueWidget],
+    site_draw: Callable[..., Any] | None = None,
+    kernel_only: str | None = None,
+) -> dict[str, Any]:
+    """The widget as the website's build reads it (JSON under WIDGET_MIME)."""
+    if kernel_only:
+        return {"kernel_only": kernel_only, "controls": []}
+    path = import_path(site_draw or draw)
+    specs = [control_spec(name, control) for name, control in controls.items()]
+    for spec in specs:
+        if spec["default"] not in spec["values"]:
+            raise ValueError(f"{spec['name']}: the default is not one of the control's values")
+    return {"draw": path, "site_draw": site_draw is not None, "controls": specs}
+
+
 def explore(
-    draw: Callable[..., Figure], controls: dict[str, widgets.ValueWidget], note: str = LIVE_NOTE
+    draw: Callable[..., Figure],
+    controls: dict[str, widgets.ValueWidget],
+    note: str = LIVE_NOTE,
+    *,
+    site_draw: Callable[..., Figure] | None = None,
+    kernel_only: str | None = None,
 ) -> Explorer:
-    """Show live controls for `draw`, with a still picture of the default for the website."""
+    """Show live controls for `draw`, with a still picture of the default for the website.
+
+    The website draws every setting in advance with `draw` (importable from `streamlab`), or
+    with `site_draw` where `draw` needs a kernel (a Spark run); `kernel_only` says why a widget
+    keeps its still on the website instead.
+    """
+    site = declaration(draw, controls, site_draw, kernel_only)
     explorer = Explorer(draw, controls)
     bundle = explorer.box._repr_mimebundle_()
     # The still picture reuses the first drawing: a draw may run a Spark job of several seconds.
     still = explorer.figure if explorer.figure is not None else draw(**explorer.values())
     bundle["image/png"] = png_base64(still)
     bundle["text/plain"] = note
-    display(bundle, raw=True)
+    # In the output's metadata, which Jupyter, nbval and the site's HTML all leave alone.
+    display(bundle, raw=True, metadata={WIDGET_MIME: site})
     return explorer

@@ -158,15 +158,25 @@ def test_notebook_rules(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_widget_stills_carry_alt_text_and_the_live_note(path):
-    """On the website a widget is a still picture: it says what it shows and how to go live."""
-    from streamlab.widgets import LIVE_NOTE
+    """A widget's still says what it shows; its caption says how the website's widget works
+    (every setting drawn in advance) or, for a kernel-only widget, how to go live."""
+    from streamlab.widgets import LIVE_NOTE, SITE_NOTE
+    from tools.widget_frames import declaration_of
 
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
         if cell["cell_type"] == "code" and "explore(" in "".join(cell["source"]):
             mystnb = cell["metadata"].get("mystnb", {})
             assert len(mystnb.get("image", {}).get("alt", "")) > 20, "the still needs alt text"
-            assert mystnb.get("figure", {}).get("caption") == LIVE_NOTE, "caption: LIVE_NOTE"
+            caption = mystnb.get("figure", {}).get("caption")
+            declared = declaration_of(cell)
+            assert declared is not None, "no widget declaration in the output: run make execute"
+            if declared.get("kernel_only"):
+                assert caption == LIVE_NOTE, "a kernel-only widget's caption: LIVE_NOTE"
+            elif declared.get("site_draw"):  # another draw on the site: the caption says which
+                assert caption.startswith(SITE_NOTE.split(",")[0]) and "model" in caption
+            else:
+                assert caption == SITE_NOTE, "a widget that moves on the website: SITE_NOTE"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -4,7 +4,8 @@ Every page of the table of contents is opened from a server on 127.0.0.1 with ev
 another host blocked (workshop Wi-Fi fails), and what a reader meets is checked: a title, figures
 that load with alt text and a white background, maths typeset, no console errors, no broken
 internal link or anchor, previous/next in reading order, launch buttons, widget stills with
-their note, solutions hidden until opened, and search.
+their note, widgets that move from frames drawn in advance (keyboard, pixels equal to Python's
+drawing, refusals, page weight), solutions hidden until opened, and search.
 
 Needs the built site (`make build-strict`), Debian's `chromium` and the `playwright` package;
 `make site-test` installs Chromium where it can and runs this file.
@@ -12,18 +13,25 @@ Needs the built site (`make build-strict`), Debian's `chromium` and the `playwri
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
+import io
+import json
 import os
+import random
 import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import nbformat
+import numpy as np
 import pytest
 import yaml
+from PIL import Image
 
-from streamlab.widgets import LIVE_NOTE
+from streamlab.widgets import LIVE_NOTE, SITE_NOTE
+from tools import widget_frames
 from tools.book_toc import reading_order
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,6 +66,10 @@ if not Path(CHROMIUM).exists():
 
 PAGES = reading_order()
 NOTEBOOK_PAGES = [p for p in PAGES if (REPO / f"{p}.ipynb").exists()]
+WIDGETS = {p: widget_frames.page_widgets(p) for p in NOTEBOOK_PAGES}
+LIVE_WIDGET_PAGES = [p for p, found in WIDGETS.items() if any(w.live for w in found)]
+# Pages shown as screenshots after a slider moved (looked at, not asserted).
+MOVED_SCREENSHOT_PAGES = ("chapters/04-windows", "chapters/13-arbitrary-state")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -110,7 +122,7 @@ def open_context(browser, site_url, dark: bool = False):
     return context
 
 
-PAGE_FACTS_JS = """
+PAGE_FACTS_JS = r"""
 async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
@@ -146,7 +158,12 @@ async () => {
     caption: (f.querySelector('figcaption .caption-text') || {}).textContent || '',
     imageLoaded: [...f.querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 0),
   }));
+  const widgetBytes = performance.getEntriesByType('resource')
+    .filter(e => /_widgets\/|widgets\.js/.test(e.name))
+    .reduce((sum, e) => sum + (e.encodedBodySize || e.transferSize || 0), 0);
   return {
+    liveWidgets: document.querySelectorAll('.streamlab-widget[data-frames]').length,
+    widgetBytes,
     title: document.title,
     heading: (article.querySelector('h1') || {}).textContent || '',
     textLength: article.innerText.length,
@@ -300,9 +317,198 @@ def test_widgets_show_a_still_figure_and_how_to_run_them_live(visits):
     for name in NOTEBOOK_PAGES:
         nb = nbformat.read(REPO / f"{name}.ipynb", as_version=4)
         widgets = sum(c.cell_type == "code" and "explore(" in c.source for c in nb.cells)
-        stills = [c for c in visits[name].info["captions"] if c["caption"].strip() == LIVE_NOTE]
+        notes = (LIVE_NOTE, SITE_NOTE)
+        stills = [
+            c
+            for c in visits[name].info["captions"]
+            if c["caption"].strip() in notes or c["caption"].startswith("Move the controls:")
+        ]
         assert len(stills) == widgets, f"{name}: {widgets} widgets, {len(stills)} noted stills"
         assert all(c["imageLoaded"] for c in stills), f"{name}: a widget still did not load"
+        live = sum(w.live for w in WIDGETS[name])
+        assert visits[name].info["liveWidgets"] == live, f"{name}: {live} widgets should move"
+
+
+WIDGET_STATE_JS = """
+root => {
+  const figure = root.previousElementSibling;  // widget_pages.py puts the widget after its still
+  const img = figure.querySelector('img');
+  const message = figure.querySelector('.streamlab-widget-message');
+  return {
+    setting: root.dataset.setting || null,
+    shown: figure.dataset.shown || null,
+    src: img.getAttribute('src'),
+    imgVisible: !img.hidden && img.complete && img.naturalWidth > 0,
+    message: message && !message.hidden ? message.textContent : null,
+  };
+}
+"""
+
+FRAME_PIXELS_JS = """
+async url => {
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const g = canvas.getContext('2d');
+  g.drawImage(img, 0, 0);
+  const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+  let binary = '';
+  for (let i = 0; i < data.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, data.subarray(i, i + 0x8000));
+  }
+  return {width: canvas.width, height: canvas.height, rgba: btoa(binary)};
+}
+"""
+
+
+def python_pixels(draw: str, values: dict) -> np.ndarray:
+    """What the draw function renders in Python, as RGB pixels (the notebook's save options)."""
+    import matplotlib.pyplot as plt
+
+    fig = widget_frames.resolve(draw)(**values)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", **widget_frames.SAVE_OPTIONS)
+    plt.close(fig)
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+
+
+def browser_pixels(page, url: str) -> np.ndarray:
+    got = page.evaluate(FRAME_PIXELS_JS, url)
+    rgba = np.frombuffer(base64.b64decode(got["rgba"]), dtype=np.uint8)
+    return rgba.reshape(got["height"], got["width"], 4)[:, :, :3]
+
+
+def key_for(widget, positions) -> str:
+    """The frame's name of a setting: each control's position, as widgets.js names it."""
+    return "-".join(map(str, positions))
+
+
+def status_of(widget, index, positions) -> int:
+    n = 0
+    for control, p in zip(widget.controls, positions):
+        n = n * len(control["values"]) + p
+    return index["status"][n]
+
+
+@pytest.mark.parametrize("name", LIVE_WIDGET_PAGES)
+def test_widgets_move_by_keyboard_and_show_the_frames_python_draws(browser, site_url, name):
+    context = open_context(browser, site_url)
+    try:
+        result = visit(context, f"{site_url}{name}.html")
+        page = result.page
+        roots = page.locator(".streamlab-widget[data-frames]")
+        live = [w for w in WIDGETS[name] if w.live]
+        assert roots.count() == len(live)
+        rng = random.Random(name)
+        for number, widget in enumerate(live):
+            root = roots.nth(number)
+            root.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "r => r.dataset.ready === 'true'", arg=root.element_handle(), timeout=10000
+            )
+            folder = widget_frames.REPO / "_build" / "html" / "_widgets" / widget.id
+            index = json.loads((folder / "index.json").read_text())
+            panel = root.locator(
+                "xpath=preceding-sibling::div[contains(@class,'streamlab-controls')][1]"
+            )
+            inputs = panel.locator("[data-control]")
+            assert inputs.count() == len(widget.controls), f"{widget.id}: controls missing"
+            labels = panel.locator(".streamlab-control-label").all_inner_texts()
+            assert labels == [c["label"] or c["name"] for c in widget.controls], widget.id
+            positions = [c["values"].index(c["default"]) for c in widget.controls]
+            for i, control in enumerate(widget.controls):
+                # one step by keyboard, to a neighbour (back if the control is at its end)
+                last = len(control["values"]) - 1
+                forward = positions[i] < last
+                if control["kind"] == "checkbox":
+                    keys, step = ["Space"], (1 if positions[i] == 0 else -1)
+                elif control["kind"] == "select":
+                    keys, step = (["ArrowDown"], 1) if forward else (["ArrowUp"], -1)
+                else:
+                    keys, step = (["ArrowRight"], 1) if forward else (["ArrowLeft"], -1)
+                field = inputs.nth(i)
+                field.focus()
+                for key in keys:
+                    field.press(key)
+                positions[i] += step
+                expected = key_for(widget, positions)
+                page.wait_for_function(
+                    "([r, k]) => r.previousElementSibling.dataset.shown === k",
+                    arg=[root.element_handle(), expected],
+                    timeout=10000,
+                )
+                state = root.evaluate(WIDGET_STATE_JS)
+                status = status_of(widget, index, positions)
+                if status == 0:
+                    assert state["imgVisible"] and state["src"].endswith(f"/{expected}.webp")
+                    assert state["message"] is None
+                else:
+                    message = index["messages"][status - 1]
+                    assert state["message"] == f"Not a valid setting: {message}", widget.id
+                    assert not state["imgVisible"]
+            # a sample of settings: the browser's decoded frame equals Python's drawing
+            settings = list(widget.settings())
+            allowed = [(k, v) for n, (k, v) in enumerate(settings) if index["status"][n] == 0]
+            for key, values in rng.sample(allowed, min(2, len(allowed))):
+                url = f"{site_url}_widgets/{widget.id}/{key}.webp"
+                shown = browser_pixels(page, url)
+                drawn = python_pixels(widget.declaration["draw"], values)
+                assert shown.shape == drawn.shape, f"{widget.id} {key}: size differs"
+                assert np.array_equal(shown, drawn), f"{widget.id} {key}: pixels differ"
+        if name in MOVED_SCREENSHOT_PAGES:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            roots.first.locator("xpath=preceding-sibling::figure[1]").scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '--')}-moved.png"))
+        assert not result.console_errors, result.console_errors
+        assert not result.failed, result.failed
+        assert not result.external, result.external
+    finally:
+        context.close()
+
+
+def test_a_refused_setting_shows_the_notebooks_message(browser, site_url):
+    """Chapter 04: a window of 1.25 s on batches of 0.5 s is refused, as in the notebook."""
+    context = open_context(browser, site_url)
+    try:
+        result = visit(context, f"{site_url}chapters/04-windows.html")
+        page = result.page
+        root = page.locator(".streamlab-widget[data-frames]").first
+        page.wait_for_function(
+            "r => r.dataset.ready === 'true'", arg=root.element_handle(), timeout=10000
+        )
+        window = page.locator("[data-control='window_s']").first
+        window.focus()
+        window.press("ArrowLeft")  # 1.5 s -> 1.25 s
+        page.wait_for_function(
+            "r => r.previousElementSibling.dataset.shown === '1-4-3'",
+            arg=root.element_handle(),
+            timeout=5000,
+        )
+        state = root.evaluate(WIDGET_STATE_JS)
+        _, message = widget_frames.render_setting(
+            "streamlab.widget_draws:sliding_windows",
+            {"batch_s": 0.5, "window_s": 1.25, "slide_s": 1.0},
+        )
+        assert state["message"] == f"Not a valid setting: {message}"
+        assert not state["imgVisible"]
+        window.press("ArrowRight")  # back to an allowed setting: the picture returns
+        page.wait_for_function(
+            "r => r.previousElementSibling.dataset.shown === '1-5-3'",
+            arg=root.element_handle(),
+            timeout=5000,
+        )
+        assert root.evaluate(WIDGET_STATE_JS)["imgVisible"]
+        assert not result.console_errors, result.console_errors
+    finally:
+        context.close()
+
+
+def test_widgets_add_little_to_a_pages_first_load(visits):
+    for name in LIVE_WIDGET_PAGES:
+        extra = visits[name].info["widgetBytes"]
+        assert extra <= 100_000, f"{name}: the widgets add {extra} bytes to the first load"
 
 
 def test_solutions_are_hidden_until_opened(browser, site_url, visits):

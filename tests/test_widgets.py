@@ -119,3 +119,70 @@ def test_a_bug_in_a_draw_function_surfaces(bug, expected):
         explorer.controls["window"].value = 4
     assert type(raised.value) is expected
     assert explorer.message is None
+
+
+def shown_bundles(monkeypatch) -> list[tuple[dict, dict]]:
+    """What explore displays, (bundle, metadata) per call."""
+    import streamlab.widgets
+
+    shown = []
+    monkeypatch.setattr(
+        streamlab.widgets, "display", lambda bundle, raw, metadata: shown.append((bundle, metadata))
+    )
+    return shown
+
+
+def test_explore_records_the_widget_for_the_website_in_the_output_metadata(monkeypatch):
+    from streamlab import widget_draws
+    from streamlab.widgets import WIDGET_MIME, explore
+
+    shown = shown_bundles(monkeypatch)
+    explore(
+        widget_draws.rate_cap, {"limit": slider("cap (records/s)", 200, 0, 400, 25, "records/s")}
+    )
+    bundle, metadata = shown[0]
+    assert {"image/png", "text/plain"} <= set(bundle) and WIDGET_MIME not in bundle
+    declared = metadata[WIDGET_MIME]
+    assert declared["draw"] == "streamlab.widget_draws:rate_cap"
+    (control,) = declared["controls"]
+    assert control["kind"] == "range" and control["label"] == "cap (records/s)"
+    assert control["values"][:3] == [0, 25, 50] and control["values"][-1] == 400
+    assert control["default"] == 200 and control["unit"] == "records/s"
+
+
+def test_a_kernel_only_widget_says_why_and_a_site_draw_replaces_a_spark_draw(monkeypatch):
+    from streamlab import widget_draws
+    from streamlab.widgets import WIDGET_MIME, explore
+
+    shown = shown_bundles(monkeypatch)
+    explore(draw_window, controls(), kernel_only="it needs a Spark run")
+    assert shown[-1][1][WIDGET_MIME] == {"kernel_only": "it needs a Spark run", "controls": []}
+    explore(draw_window, controls(), site_draw=widget_draws.window_counts_by_model)
+    declared = shown[-1][1][WIDGET_MIME]
+    assert declared["draw"] == "streamlab.widget_draws:window_counts_by_model"
+    assert declared["site_draw"] is True
+
+
+def test_checkboxes_and_dropdowns_are_declared_with_their_labels():
+    import ipywidgets as widgets
+
+    from streamlab.widgets import declaration
+
+    declared = declaration(
+        draw_window,
+        {
+            "mode": widgets.Dropdown(options=[("count per word", "count"), ("filter", "f")]),
+            "crashed": widgets.Checkbox(value=False, description="crash"),
+        },
+    )
+    mode, crashed = declared["controls"]
+    assert mode["values"] == ["count", "f"] and mode["labels"] == ["count per word", "filter"]
+    assert mode["default"] == "count"
+    assert crashed["values"] == [False, True] and crashed["label"] == "crash"
+
+
+def test_a_default_between_two_steps_is_refused():
+    from streamlab.widgets import declaration
+
+    with pytest.raises(ValueError, match="default"):
+        declaration(draw_window, {"batch": slider("batch interval", 0.6, 0.5, 4, 0.5)})
