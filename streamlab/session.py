@@ -173,15 +173,29 @@ def get_spark(app_name: str = APP_NAME, log_level: str = "ERROR") -> SparkSessio
     return spark
 
 
+def driver_java_options(tmp_dir: str | Path) -> str:
+    """The driver JVM's options: the book's log settings, its temporary folder, the small-JVM
+    settings ($STREAMLAB_JVM_OPTS or JVM_OPTIONS) and the class archive where there is one."""
+    # Imported here: `python -m streamlab.class_archive` must not find itself imported already.
+    from .class_archive import java_options as class_archive_options
+
+    return " ".join(
+        option
+        for option in (
+            f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={tmp_dir}",
+            os.environ.get("STREAMLAB_JVM_OPTS", JVM_OPTIONS),
+            class_archive_options(),  # Spark's classes, loaded and verified in advance
+        )
+        if option
+    )
+
+
 def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
     """What `get_spark` sets: all its defaults, or under spark-submit those it did not set.
 
     `submitted` is what spark-submit set (see `submitted_settings`); then the JVM is already
     running, so the master and what a JVM needs at its start (memory, Java options) stay its.
     """
-    # Imported here: `python -m streamlab.class_archive` must not find itself imported already.
-    from .class_archive import java_options as class_archive_options
-
     master = master_url() if submitted is None else submitted.get("spark.master", "local[*]")
     scratch = scratch_root()
     # The cores this process may run on: in a container, os.cpu_count() counts the whole node's.
@@ -191,15 +205,7 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
     # Partitions of shuffles and of parallelize: one per core, or $STREAMLAB_PARTITIONS
     # (the unit tests use 1, as PySpark's own tests do: fewer, cheaper tasks).
     cores = int(os.environ.get("STREAMLAB_PARTITIONS") or cores)
-    java_options = " ".join(
-        option
-        for option in (
-            f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={scratch}",
-            os.environ.get("STREAMLAB_JVM_OPTS", JVM_OPTIONS),
-            class_archive_options(),  # Spark's classes, loaded and verified in advance
-        )
-        if option
-    )
+    java_options = driver_java_options(scratch)
     settings = {
         "spark.master": master,
         "spark.driver.memory": DRIVER_MEMORY,

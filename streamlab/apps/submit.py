@@ -32,9 +32,8 @@ from pathlib import Path
 
 import pyspark
 
-from streamlab import class_archive
 from streamlab.apps.common import AppError
-from streamlab.session import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG
+from streamlab.session import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG, driver_java_options
 
 __all__ = [
     "APPS",
@@ -91,14 +90,10 @@ def submit_command(master: str, app: str, args: list[str], tmp: Path) -> list[st
     """`spark-submit --master <master> ... streamlab/apps/<app>.py <args>`, scratch under tmp.
 
     A master spark://... also gets the executors' memory, cores and Java options."""
-    java_options = (
-        f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG} -Djava.io.tmpdir={tmp} {JVM_OPTIONS} "
-        + class_archive.java_options()  # the driver's JVM: Spark's classes, verified once
-    ).strip()
     command = [
         str(SPARK_HOME / "bin" / "spark-submit"),
         *["--master", master, "--driver-memory", DRIVER_MEMORY],
-        *["--driver-java-options", java_options],
+        *["--driver-java-options", driver_java_options(tmp)],
         *"--conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1".split(),
         *["--conf", f"spark.local.dir={tmp / 'scratch'}"],
     ]
