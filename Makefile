@@ -17,7 +17,7 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute lessons answer-key serve lab clean
+.PHONY: help setup java book test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute lessons learner answer-key serve lab clean
 
 help:
 	@sed -n "1,7p" Makefile
@@ -119,6 +119,11 @@ execute: setup
 # Write the cells tagged `export` of each lab to streamlab/lessons/ (tests and spark-submit use them).
 lessons: setup
 	$(BIN)/python -m tools.export_lab_code
+
+# The learner copies of the labs, learner/*.ipynb: the key functions left to write, a check after
+# each (tools/learner.py; run it after editing a lab; a test fails while a copy is stale).
+learner: setup
+	$(BIN)/python -m tools.learner
 
 # The instructors' answer key, chapters/answer-key.md: every exercise and its solution, taken
 # from the notebooks (run it after editing an exercise; a test fails while the page is stale).
