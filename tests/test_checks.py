@@ -53,7 +53,7 @@ def _stubbed_module(lesson: str, tmp_path):
 
 
 def test_every_task_has_a_check_and_a_check_cell_in_its_lab():
-    assert len(TASKS) == 11
+    assert len(TASKS) == 13
     for lesson, lab in LESSONS.items():
         nb = nbformat.read(LABS / lab, as_version=4)
         checks = "\n".join(c.source for c in nb.cells if "check" in c.metadata.get("tags", []))

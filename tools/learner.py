@@ -41,7 +41,14 @@ def tasks_of(nb: nbformat.NotebookNode) -> dict[str, str]:
     lesson = nb.metadata.get("streamlab", {}).get("export")
     if not lesson:
         return {}
-    return importlib.import_module(f"streamlab.checks.{lesson}").TASKS
+    tasks = importlib.import_module(f"streamlab.checks.{lesson}").TASKS
+    order = [name for cell in nb.cells for name in defined_tasks(cell.source, tasks)]
+    return {name: tasks[name] for name in sorted(tasks, key=_position(order))}
+
+
+def _position(order: list[str]):
+    """Sort key: where a task is defined in the notebook (a task it lacks comes last)."""
+    return lambda name: order.index(name) if name in order else len(order)
 
 
 def check_name(task: str) -> str:

@@ -112,6 +112,32 @@ def parse_line(line: str) -> tuple[dict | None, str | None]:
     return record, None
 
 
+class StoreParsed:
+    """The parse stream's foreachBatch function: each micro-batch parsed, its
+    valid and its rejected rows written to Parquet, in folders named after the
+    batch id, in overwrite mode; `counts` keeps how many of each."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.counts: dict[int, dict[str, int]] = {}
+
+    def __call__(self, batch_df: DataFrame, batch_id: int) -> None:
+        parsed = parse_clicks(batch_df).cache()
+        valid = parsed.where("reason IS NULL").drop("line", "reason")
+        rejected = parsed.where("reason IS NOT NULL").select("reason", "line")
+        valid.write.mode("overwrite").parquet(
+            f"{self.root}/events/batch_id={batch_id}"
+        )
+        rejected.write.mode("overwrite").parquet(
+            f"{self.root}/rejected/batch_id={batch_id}"
+        )
+        self.counts[batch_id] = {
+            "valid": valid.count(),
+            "rejected": rejected.count(),
+        }
+        parsed.unpersist()
+
+
 HISTORY_SCHEMA = "user_id int, ad_category string, views long, clicks long"
 FEATURES = ["cat_ctr", "cat_views", "user_ctr", "on_topic", "hour"]
 
