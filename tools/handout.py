@@ -21,8 +21,10 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "chapters" / "handout.md"
 SPEC = REPO / "tools" / "handout.yml"
-CHEAT_SOURCE = REPO / "chapters" / "appendix" / "dstream-to-structured-streaming.md"
-GLOSSARY = REPO / "chapters" / "appendix" / "glossary.md"
+CHEAT_SOURCE_NAME = "chapters/appendix/dstream-to-structured-streaming.md"
+GLOSSARY_NAME = "chapters/appendix/glossary.md"
+CHEAT_SOURCE = REPO / CHEAT_SOURCE_NAME
+GLOSSARY = REPO / GLOSSARY_NAME
 LABS = (
     ("Lab 1 · Word count", "01-word-count"),
     ("Lab 2 · Sliding windows", "02-sliding-windows"),
@@ -139,7 +141,7 @@ def render(repo: Path = REPO) -> str:
         "| task | DStreams | Structured Streaming |",
         "| --- | --- | --- |",
     ]
-    for task, old, new in cheat_sheet(spec["cheat_sheet"], repo / CHEAT_SOURCE.relative_to(REPO)):
+    for task, old, new in cheat_sheet(spec["cheat_sheet"], repo / CHEAT_SOURCE_NAME):
         out.append(f"| {task} | {old} | {new} |")
     out += [
         "",
@@ -162,7 +164,7 @@ def render(repo: Path = REPO) -> str:
         "| English | 中文 | English | 中文 |",
         "| --- | --- | --- | --- |",
     ]
-    terms = glossary_terms(repo / GLOSSARY.relative_to(REPO))
+    terms = glossary_terms(repo / GLOSSARY_NAME)
     missing = [t for t in spec["glossary"] if t not in terms]
     if missing:
         raise ValueError(f"not in the glossary: {missing}")

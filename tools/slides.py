@@ -284,6 +284,7 @@ class Deck:
 <link rel="stylesheet" href="{STATIC}/reveal.js/theme/white.css">
 <style>
 {style}
+.reveal h1, .reveal h2, .reveal h3 {{ text-transform: none; }}
 .reveal h1 {{ font-size: 2.1em; }}
 .reveal h2 {{ font-size: 1.5em; }}
 .reveal h3 {{ font-size: 0.95em; margin-bottom: 0.3em; }}
