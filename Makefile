@@ -125,6 +125,15 @@ lessons: setup
 answer-key: setup
 	$(BIN)/python -m tools.answer_key
 
+# The workshop kit's generated pages: the instructor guide's timings and agendas (tools/agendas.py,
+# from tools/agendas.yml and bench/results/notebooks.csv) and the learner handout
+# (tools/handout.py); run it after make bench or after editing their sources. The slides are
+# built into the website by the book's build (tools/sphinx_ext/slide_decks.py).
+.PHONY: workshop
+workshop: setup
+	$(BIN)/python -m tools.agendas
+	$(BIN)/python -m tools.handout
+
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)

@@ -101,5 +101,10 @@ def test_the_named_sticking_points_are_taught():
     """The issue's four: empty batches, driver vs executors, append mode silent until the
     watermark passes, the two meanings of time."""
     every = " ".join(p for note in DATA["pages"].values() for p in note["sticking"])
-    for words in ("empty batch", "driver", "append mode is silent until the watermark", "two meanings of time"):
+    for words in (
+        "empty batch",
+        "driver",
+        "append mode is silent until the watermark",
+        "two meanings of time",
+    ):
         assert words in every, words

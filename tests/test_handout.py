@@ -24,7 +24,9 @@ def book_text() -> str:
     for path in sorted((REPO / "chapters").rglob("*.md")):
         if path != handout.PAGE:
             parts.append(path.read_text(encoding="utf-8"))
-    for path in sorted(list((REPO / "chapters").glob("*.ipynb")) + list((REPO / "labs").glob("*.ipynb"))):
+    for path in sorted(
+        list((REPO / "chapters").glob("*.ipynb")) + list((REPO / "labs").glob("*.ipynb"))
+    ):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             parts.append("".join(cell["source"]))
             for output in cell.get("outputs", []):

@@ -92,5 +92,6 @@ def test_the_labs_key_code_is_on_the_slides(decks):
     """Cells tagged `export` (what streamlab/lessons/ holds) appear as code slides."""
     _, built = decks
     for name in ("count_words", "running_totals"):
-        definition = rf'<span class="k">def</span>(<span class="w">)? (</span>)?<span class="nf">{name}</span>'
+        space = r'(<span class="w">)? (</span>)?'
+        definition = rf'<span class="k">def</span>{space}<span class="nf">{name}</span>'
         assert re.search(definition, built["90-minutes"]), name

@@ -208,9 +208,7 @@ def runs_table(repo: Path = REPO) -> str:
         ran = seconds(runs[page]) if notebook else "runs nothing (a page of commands to read)"
         count = exercise_count(page, repo)
         learn = time_to_learn(page, repo)
-        lines.append(
-            f"| {doc_link(page)} | {ran} | {learn} min | {count if count else 'none'} |"
-        )
+        lines.append(f"| {doc_link(page)} | {ran} | {learn} min | {count if count else 'none'} |")
     total = sum(runs[p] for p in pages if p in runs)
     notebooks = sum(1 for p in pages if p in runs)
     lines += [
@@ -268,7 +266,7 @@ def agenda_markdown(agenda: dict, notes: dict, repo: Path = REPO) -> str:
 def agendas_markdown(repo: Path = REPO, data: dict | None = None) -> str:
     data = load(repo / "tools" / "agendas.yml") if data is None else data
     rule = (
-        "\"Needs\" is what a slot must last at least, in minutes: its pages' own time to learn "
+        '"Needs" is what a slot must last at least, in minutes: its pages\' own time to learn '
         "(for named parts, a share in proportion to the Markdown and code of those parts, the "
         "page's header, start and summary counted with them, the exercises left out), their "
         "measured run time, and 10 minutes for each exercise named. `tools/agendas.yml` holds "

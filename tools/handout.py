@@ -188,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
     if args.check:
         if expected != current:
-            print(f"{PAGE.relative_to(REPO)} is stale: run `python -m tools.handout`", file=sys.stderr)
+            print(
+                f"{PAGE.relative_to(REPO)} is stale: run `python -m tools.handout`", file=sys.stderr
+            )
             return 1
         return 0
     if expected != current:

@@ -220,9 +220,11 @@ class Deck:
                 ["Remind learners to shut down the kernel of a finished notebook."],
             )
             return
-        pages = "".join(f"<li>{html.escape(page_title(p['page'], self.repo))}</li>" for p in slot.pages)
+        pages = "".join(
+            f"<li>{html.escape(page_title(p['page'], self.repo))}</li>" for p in slot.pages
+        )
         needs = (
-            f"<p class=\"needs\">{slot.minutes} minutes · the pages need {slot.needs}</p>"
+            f'<p class="needs">{slot.minutes} minutes · the pages need {slot.needs}</p>'
             if slot.pages
             else f'<p class="needs">{slot.minutes} minutes</p>'
         )
