@@ -179,6 +179,9 @@ def slots_of(agenda: dict, repo: Path = REPO, runs: dict[str, float] | None = No
                 if page["page"] not in runs:
                     raise ValueError(f"{page['page']}: not in bench/results/notebooks.csv")
                 slot.runs += runs[page["page"]]
+            for number in page.get("exercises", []):
+                if not 1 <= number <= exercise_count(page["page"], repo):
+                    raise ValueError(f"{page['page']} has no Exercise {number}")
             slot.exercises += len(page.get("exercises", []))
         found.append(slot)
     return found
