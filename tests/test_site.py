@@ -610,6 +610,8 @@ def test_every_slide_of_every_deck_shows_content_offline(browser, site_url, deck
         page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=10000)
         total = page.evaluate("() => Reveal.getTotalSlides()")
         assert total >= 10, f"{deck}: only {total} slides"
+        # no animation between slides, so a screenshot shows the slide, not a transition
+        page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
         page.evaluate("() => Reveal.slide(0, 0)")
         seen, shot = set(), False
         for _ in range(4 * total):  # next() steps through fragments too
