@@ -261,7 +261,7 @@ def agenda_markdown(agenda: dict, notes: dict, repo: Path = REPO) -> str:
             out.append("")
             points = note["sticking"]
             out += [f"- {p};" for p in points[:-1]] + [f"- {points[-1]}."]
-            out += ["", f"One-minute check-in: {note['question']}", ""]
+            out += ["", f"**One-minute check-in.** {note['question']}", ""]
             out += [":::{dropdown} Answer", note["answer"], ":::", ""]
     return "\n".join(out).rstrip() + "\n"
 
