@@ -76,11 +76,13 @@ notebooks: setup
 
 # Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
 # workers) of every notebook from a fresh kernel, then the word-count throughput; the results
-# and figures land in bench/results/, which chapters/appendix/performance.md shows.
+# and figures land in bench/results/, which chapters/appendix/performance.md shows; the instructor
+# guide's run times and agendas are then rewritten from them (tools/agendas.py).
 # NB=path/to/one.ipynb measures only that notebook (and skips the throughput).
 bench: setup
 	$(NBENV) $(BIN)/python -m tools.bench $(or $(NB),$(NOTEBOOKS))
 	$(if $(NB),,$(BIN)/python -m tools.bench_throughput)
+	$(BIN)/python -m tools.agendas
 
 # The website's widgets: total size of the frames drawn in advance, and the time from a slider's
 # key press to the new picture in headless Chromium on loopback (figures only, no assertion).
