@@ -76,11 +76,13 @@ notebooks: setup
 
 # Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
 # workers) of every notebook from a fresh kernel, then the word-count throughput; the results
-# and figures land in bench/results/, which chapters/appendix/performance.md shows.
+# and figures land in bench/results/, which chapters/appendix/performance.md shows; the instructor
+# guide's run times and agendas are then rewritten from them (tools/agendas.py).
 # NB=path/to/one.ipynb measures only that notebook (and skips the throughput).
 bench: setup
 	$(NBENV) $(BIN)/python -m tools.bench $(or $(NB),$(NOTEBOOKS))
 	$(if $(NB),,$(BIN)/python -m tools.bench_throughput)
+	$(BIN)/python -m tools.agendas
 
 # The website's widgets: total size of the frames drawn in advance, and the time from a slider's
 # key press to the new picture in headless Chromium on loopback (figures only, no assertion).
@@ -129,6 +131,15 @@ learner: setup
 # from the notebooks (run it after editing an exercise; a test fails while the page is stale).
 answer-key: setup
 	$(BIN)/python -m tools.answer_key
+
+# The workshop kit's generated pages: the instructor guide's timings and agendas (tools/agendas.py,
+# from tools/agendas.yml and bench/results/notebooks.csv) and the learner handout
+# (tools/handout.py); run it after make bench or after editing their sources. The slides are
+# built into the website by the book's build (tools/sphinx_ext/slide_decks.py).
+.PHONY: workshop
+workshop: setup
+	$(BIN)/python -m tools.agendas
+	$(BIN)/python -m tools.handout
 
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"

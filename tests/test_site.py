@@ -20,6 +20,7 @@ import io
 import json
 import os
 import random
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -31,7 +32,7 @@ import yaml
 from PIL import Image
 
 from streamlab.widgets import LIVE_NOTE, SITE_NOTE
-from tools import widget_frames
+from tools import agendas, widget_frames
 from tools.book_toc import reading_order
 
 REPO = Path(__file__).resolve().parent.parent
@@ -576,5 +577,125 @@ def test_figures_stay_readable_in_dark_mode(browser, site_url):
             assert "invert" not in image["filter"], f"the theme inverts {image['src']}"
             if image["corners"] and "_images/" in image["src"]:
                 assert all(a == 255 and min(r, g, b) >= 245 for r, g, b, a in image["corners"])
+    finally:
+        context.close()
+
+
+# The workshop kit: the slides of every agenda (tools/slides.py) and the learner handout.
+
+DECKS = [a["id"] for a in agendas.load()["agendas"]]
+
+SLIDE_FACTS_JS = r"""
+() => {
+  const slide = Reveal.getCurrentSlide();
+  const shown = slide.cloneNode(true);
+  shown.querySelectorAll('aside.notes').forEach(n => n.remove());
+  const images = [...slide.querySelectorAll('img')].map(i => ({
+    src: i.getAttribute('src'), complete: i.complete, width: i.naturalWidth,
+    alt: i.getAttribute('alt') || ''}));
+  const notes = slide.querySelector('aside.notes');
+  return {text: shown.textContent.trim().length, images, indices: Reveal.getIndices(),
+          notes: notes ? notes.textContent.trim().length : 0, last: Reveal.isLastSlide()};
+}
+"""
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_every_slide_of_every_deck_shows_content_offline(browser, site_url, deck):
+    context = open_context(browser, site_url)
+    try:
+        result = visit(context, f"{site_url}slides/{deck}.html")
+        page = result.page
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=10000)
+        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=10000)
+        total = page.evaluate("() => Reveal.getTotalSlides()")
+        assert total >= 10, f"{deck}: only {total} slides"
+        # no animation between slides, so a screenshot shows the slide, not a transition
+        page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+        page.evaluate("() => Reveal.slide(0, 0)")
+        seen, shot = set(), False
+        for _ in range(4 * total):  # next() steps through fragments too
+            facts = page.evaluate(SLIDE_FACTS_JS)
+            where = f"{deck} slide {facts['indices']['h'] + 1}"
+            seen.add(facts["indices"]["h"])
+            assert facts["text"] > 0 or facts["images"], f"{where} is empty"
+            assert facts["notes"] > 0, f"{where} has no speaker notes"
+            for image in facts["images"]:
+                assert image["complete"] and image["width"] > 0, f"{where}: {image['src']}"
+                assert len(image["alt"]) >= 10, f"{where}: {image['src']} has no alt text"
+            if facts["images"] and not shot:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"slides--{deck}.png"))
+                shot = True
+            if facts["last"]:
+                break
+            page.evaluate("() => Reveal.next()")
+        assert len(seen) == total, f"{deck}: visited {len(seen)} of {total} slides"
+        assert not result.console_errors, result.console_errors
+        assert not result.failed, result.failed
+        assert not result.external, result.external
+    finally:
+        context.close()
+
+
+def test_the_instructor_guide_links_every_deck(visits, site_url):
+    links = visits["chapters/instructor-guide"].info["links"]
+    for deck in DECKS:
+        assert f"{site_url}slides/{deck}.html" in links, deck
+
+
+def pdf_pages(data: bytes) -> int:
+    """Pages of a PDF that Chromium printed (it writes its page objects uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+
+
+def print_handout(context, site_url, copies_of_a_table: int = 0) -> bytes:
+    result = visit(context, f"{site_url}chapters/handout.html")
+    page = result.page
+    if copies_of_a_table:  # a handout that grew: the cheat sheet several times over
+        page.evaluate(
+            """n => { const t = document.querySelector('#dstreams-structured-streaming table');
+                      for (let i = 0; i < n; i++) t.after(t.cloneNode(true)); }""",
+            copies_of_a_table,
+        )
+    data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    assert not result.console_errors and not result.failed and not result.external
+    return data
+
+
+def test_the_handout_prints_on_two_a4_pages(browser, site_url):
+    context = open_context(browser, site_url)
+    try:
+        data = print_handout(context, site_url)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / "handout.pdf").write_bytes(data)
+        assert pdf_pages(data) == 2, f"the handout prints on {pdf_pages(data)} pages"
+        boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data))
+        assert boxes and all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes)
+    finally:
+        context.close()
+
+
+def test_a_handout_that_grows_is_caught(browser, site_url):
+    context = open_context(browser, site_url)
+    try:
+        assert pdf_pages(print_handout(context, site_url, copies_of_a_table=3)) > 2
+    finally:
+        context.close()
+
+
+def test_the_handout_prints_without_the_sites_chrome(browser, site_url):
+    context = open_context(browser, site_url)
+    try:
+        page = visit(context, f"{site_url}chapters/handout.html").page
+        page.emulate_media(media="print")
+        hidden = page.evaluate(
+            """() => ['.bd-sidebar-primary', '.bd-header-article', '.prev-next-area',
+                      '.bd-footer', '.bd-sidebar-secondary']
+                 .map(s => document.querySelector(s)).filter(e => e)
+                 .every(e => !e.checkVisibility())"""
+        )
+        assert hidden, "the site's sidebars, buttons or footer print"
+        page.screenshot(path=str(SCREENSHOTS / "handout-print.png"), full_page=True)
     finally:
         context.close()

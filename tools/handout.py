@@ -1,0 +1,203 @@
+"""The learner handout, chapters/handout.md, from the book's own sources.
+
+`python -m tools.handout` writes the page; `--check` writes nothing and fails when the page is
+stale (tests/test_handout.py). Each part comes from one place: the set-up commands from the
+README, the launch links from _config.yml, the cheat sheet from the rows of the appendix
+chapters/appendix/dstream-to-structured-streaming.md, the glossary terms from
+chapters/appendix/glossary.md (rows and terms chosen in tools/handout.yml), and the ten errors
+from tools/handout.yml, whose messages a test finds in the book. The print style that fits it
+on two A4 pages is in _assets/book.css.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = REPO / "chapters" / "handout.md"
+SPEC = REPO / "tools" / "handout.yml"
+CHEAT_SOURCE_NAME = "chapters/appendix/dstream-to-structured-streaming.md"
+GLOSSARY_NAME = "chapters/appendix/glossary.md"
+CHEAT_SOURCE = REPO / CHEAT_SOURCE_NAME
+GLOSSARY = REPO / GLOSSARY_NAME
+LABS = (
+    ("Lab 1 · Word count", "01-word-count"),
+    ("Lab 2 · Sliding windows", "02-sliding-windows"),
+    ("Lab 3 · Streaming recommender", "03-streaming-recommender"),
+    ("Lab 4 · Ad attribution", "04-ad-attribution"),
+)
+
+
+def load_spec(path: Path = SPEC) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def readme_commands(repo: Path = REPO) -> str:
+    """The README's code block under "Two commands"."""
+    text = (repo / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Two commands", 1)[1]
+    match = re.search(r"```bash\n(.*?)```", section, re.S)
+    if match is None:
+        raise ValueError("README.md has no bash block under 'Two commands'")
+    return match.group(1).rstrip("\n")
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """Every row of every Markdown table in the text, as cells (separator rows left out)."""
+    rows = []
+    for line in text.splitlines():
+        if not line.startswith("|") or re.match(r"^\|\s*-{3}", line):
+            continue
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        rows.append(cells)
+    return rows
+
+
+def unlink(cell: str) -> str:
+    """A table cell without its links (the text stays)."""
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", cell)
+
+
+def cheat_sheet(tasks: list[str], source: Path = CHEAT_SOURCE) -> list[tuple[str, str, str]]:
+    """(task, DStreams, Structured Streaming) of the appendix's rows, in the order asked."""
+    rows = {r[0]: r for r in table_rows(source.read_text(encoding="utf-8")) if len(r) == 3}
+    missing = [t for t in tasks if t not in rows]
+    if missing:
+        raise ValueError(f"no such rows in {source.name}: {missing}")
+    return [tuple(unlink(c) for c in rows[t]) for t in tasks]
+
+
+def glossary_terms(path: Path = GLOSSARY) -> dict[str, tuple[str, str]]:
+    """{English term: (Chinese term, definition)} of every glossary entry."""
+    body = path.read_text(encoding="utf-8").split("```{glossary}", 1)[1].split("```", 1)[0]
+    entries = {}
+    for block in body.strip().split("\n\n"):
+        lines = block.splitlines()
+        definition = " ".join(x.strip() for x in lines[2:]).split("*Introduced in:*")[0].strip()
+        entries[lines[0].strip()] = (lines[1].strip(), definition)
+    return entries
+
+
+def launch_links(lab: str, repo: Path = REPO) -> tuple[str, str]:
+    """Binder and Colab addresses of a learner copy, as the pages' launch buttons build them."""
+    config = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
+    slug = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"].get("branch", "main")
+    launch = config["launch_buttons"]
+    path = f"learner/{lab}.ipynb"
+    binder = f"{launch['binderhub_url']}/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}"
+    colab = f"{launch['colab_url']}/github/{slug}/blob/{branch}/{path}"
+    return binder, colab
+
+
+def render(repo: Path = REPO) -> str:
+    spec = load_spec(repo / "tools" / "handout.yml")
+    config = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
+    repo_url = config["repository"]["url"]
+    out = [
+        "<!-- Written by `python -m tools.handout` from the README, _config.yml, the appendix,",
+        "     the glossary and tools/handout.yml: edit those, not this page. -->",
+        "",
+        "# Learner handout",
+        "",
+        "Two printed A4 pages for a workshop (print this page from the browser, A4, "
+        "no headers and footers): how to start, where the labs are, the two streaming APIs "
+        "side by side, the errors you will meet, and the words in English and Chinese.",
+        "",
+        "## Set up",
+        "",
+        f"On your own machine (Python 3.11+ and Java 17+), in a clone of {repo_url}:",
+        "",
+        "```bash",
+        readme_commands(repo),
+        "make lab    # opens the notebooks in JupyterLab on 127.0.0.1",
+        "```",
+        "",
+        "Run `chapters/00-setup-check.ipynb` first: every verdict should say `ok`. "
+        "Nothing to install: open a lab in Binder or Colab below (one notebook at a time; "
+        "shut down each kernel when you finish).",
+        "",
+        "## The labs",
+        "",
+        "| lab | your copy (key code to write, checks) | open it in |",
+        "| --- | --- | --- |",
+    ]
+    for title, lab in LABS:
+        binder, colab = launch_links(lab, repo)
+        out.append(f"| {title} | `learner/{lab}.ipynb` | [Binder]({binder}) · [Colab]({colab}) |")
+    slug = repo_url.removeprefix("https://github.com/")
+    out += [
+        "",
+        f"On paper: `mybinder.org/v2/gh/{slug}/main` opens the repository in Binder; in Colab, "
+        f"File > Open notebook > GitHub, `{slug}`, then a notebook of `learner/`.",
+        "",
+        "## DStreams ↔ Structured Streaming",
+        "",
+        "| task | DStreams | Structured Streaming |",
+        "| --- | --- | --- |",
+    ]
+    for task, old, new in cheat_sheet(spec["cheat_sheet"], repo / CHEAT_SOURCE_NAME):
+        out.append(f"| {task} | {old} | {new} |")
+    out += [
+        "",
+        "`ssc`: a `StreamingContext`; `spark`: a `SparkSession`; `F`: `pyspark.sql.functions`; "
+        "`df`: a streaming DataFrame. More in the book's appendix "
+        "[From DStreams to Structured Streaming](appendix/dstream-to-structured-streaming.md).",
+        "",
+        "## Ten errors and their fixes",
+        "",
+        "| you see | do this |",
+        "| --- | --- |",
+    ]
+    for error in spec["errors"]:
+        seen = error["message"] if error.get("symptom") else f"`{error['message']}`"
+        out.append(f"| {seen} | {error['fix']} |")
+    out += [
+        "",
+        "## Words · 术语",
+        "",
+        "| English | 中文 | English | 中文 |",
+        "| --- | --- | --- | --- |",
+    ]
+    terms = glossary_terms(repo / GLOSSARY_NAME)
+    missing = [t for t in spec["glossary"] if t not in terms]
+    if missing:
+        raise ValueError(f"not in the glossary: {missing}")
+    chosen = [(t, terms[t][0]) for t in spec["glossary"]]
+    half = (len(chosen) + 1) // 2
+    for left, right in zip(chosen[:half], chosen[half:] + [("", "")]):
+        out.append(f"| {left[0]} | {left[1]} | {right[0]} | {right[1]} |")
+    out += [
+        "",
+        "Every term with its definition: the [glossary](appendix/glossary.md).",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the page is stale")
+    args = parser.parse_args(argv)
+    expected = render()
+    current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
+    if args.check:
+        if expected != current:
+            print(
+                f"{PAGE.relative_to(REPO)} is stale: run `python -m tools.handout`", file=sys.stderr
+            )
+            return 1
+        return 0
+    if expected != current:
+        PAGE.write_text(expected, encoding="utf-8")
+        print(f"wrote {PAGE.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
