@@ -139,21 +139,90 @@ def test_a_solution_in_words_is_a_dropdown_in_the_answer_key_as_text():
 
 
 def test_a_starter_cell_between_statement_and_solution_is_skipped():
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-    from tools.answer_key import find_exercises
-
-    solution = new_code_cell("print(42)")
-    solution.metadata = {"tags": ["hide-cell", "solution"]}
-    nb = new_notebook(
-        cells=[
-            new_markdown_cell("### Exercise 1 · Count\n\nCount to 42."),
-            new_code_cell("# your code here"),
-            solution,
-        ]
+    nb = _notebook(
+        ("md", "### Exercise 1 · Count\n\nCount to 42.", []),
+        ("code", "n = ...  # your code here", ["starter"]),
+        ("code", "print(42)", ["hide-cell", "solution"]),
+        ("md", "### Exercise 2 · Why\n\nWhy 42?", []),
+        ("md", "**Your answer:** …", ["starter"]),
+        ("md", ":::{dropdown} Solution to Exercise 2\nBecause.\n:::", ["solution"]),
     )
     nbformat.validate(nb)
-    (exercise,) = find_exercises(nb, "chapters/x")
-    assert "Count to 42." in exercise.statement
-    assert exercise.solutions == ["print(42)"]
+    first, second = answer_key.find_exercises(nb, "chapters/x")
+    assert first.statement == "### Exercise 1 · Count\n\nCount to 42."
+    assert first.solutions == ["print(42)"] and first.starter == 1
+    assert second.statement == "### Exercise 2 · Why\n\nWhy 42?"
+    assert second.solutions == ["Because."] and second.starter == 4
+
+
+def test_an_untagged_cell_between_statement_and_solution_is_reported():
+    nb = _notebook(
+        ("md", "### Exercise 1 · Count\n\nCount to 42.", []),
+        ("code", "n = ...  # your code here", []),
+        ("code", "print(42)", ["hide-cell", "solution"]),
+    )
+    with pytest.raises(answer_key.ExerciseError, match="cell 2"):
+        answer_key.find_exercises(nb, "chapters/x")
+
+
+PLACEHOLDER = ("...", "# your code here")
+
+
+def starter_problems(nb, notebook: str) -> list[str]:
+    """What is wrong with a notebook's starter cells: every exercise needs exactly one, just
+    before its solution, shown (not hidden); a code starter compiles, holds a placeholder and
+    printed nothing."""
+    problems = []
+    exercises = answer_key.find_exercises(nb, notebook)
+    starters = [i for i, cell in enumerate(nb.cells) if answer_key.is_starter(cell)]
+    placed = [e.starter for e in exercises if e.starter is not None]
+    for exercise in exercises:
+        if exercise.starter is None:
+            problems.append(f"{exercise.statement.splitlines()[0]}: no starter cell")
+    for i in sorted(set(starters) - set(placed)):
+        problems.append(f"cell {i}: a starter that is not just before a solution")
+    for i in placed:
+        cell = nb.cells[i]
+        tags = cell.metadata.get("tags", [])
+        if answer_key.is_solution(cell) or "hide-cell" in tags:
+            problems.append(f"cell {i}: a starter is shown, not hidden: {tags}")
+        if cell.cell_type != "code":
+            continue
+        try:
+            compile(cell.source, f"{notebook}.ipynb, cell {i}", "exec")
+        except SyntaxError as error:
+            problems.append(f"cell {i}: the starter does not compile: {error}")
+        if not any(mark in cell.source for mark in PLACEHOLDER):
+            problems.append(f"cell {i}: no `...` or `# your code here` to fill in")
+        if cell.get("outputs"):
+            problems.append(f"cell {i}: a starter prints nothing, this one has outputs")
+    return problems
+
+
+EXERCISED = [
+    n
+    for n in answer_key.notebooks_in_order()
+    if any(map(answer_key.is_solution, nbformat.read(REPO / f"{n}.ipynb", as_version=4).cells))
+]
+
+
+@pytest.mark.parametrize("notebook", EXERCISED)
+def test_every_exercise_has_one_starter_before_its_solution(notebook):
+    nb = nbformat.read(REPO / f"{notebook}.ipynb", as_version=4)
+    assert starter_problems(nb, notebook) == []
+
+
+def test_a_missing_or_empty_starter_is_reported():
+    nb = _notebook(
+        ("md", "### Exercise 1 · Count\n\nCount to 42.", []),
+        ("code", "print(42)", ["hide-cell", "solution"]),
+        ("md", "### Exercise 2 · Sum\n\nAdd them.", []),
+        ("code", "# add the numbers", ["starter"]),
+        ("code", "print(1 + 2)", ["hide-cell", "solution"]),
+        ("code", "x = (", ["starter"]),
+    )
+    assert starter_problems(nb, "chapters/x") == [
+        "### Exercise 1 · Count: no starter cell",
+        "cell 5: a starter that is not just before a solution",
+        "cell 3: no `...` or `# your code here` to fill in",
+    ]

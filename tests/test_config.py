@@ -148,7 +148,9 @@ def test_notebook_rules(path):
     for cell in code:
         source = "".join(cell["source"])
         assert not re.search(r"awaitTermination\(\s*\)", source), "every wait has a timeout"
-        assert cell.get("execution_count") is not None or not source.strip(), "executed"
+        # an exercise's starter cell is added by hand, prints nothing and has no output to keep
+        starter = "starter" in cell["metadata"].get("tags", [])
+        assert cell.get("execution_count") is not None or not source.strip() or starter, "executed"
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"stored error: {out.get('ename')}"
             text = "".join(out.get("text", ""))

@@ -4,7 +4,11 @@ An exercise in a notebook is a cell tagged `solution` and the Markdown just befo
 cell (the site hides it with `hide-cell`, behind a "Solution to Exercise N" button), or, for an
 answer in words, a Markdown cell holding a `:::{dropdown} Solution to Exercise N` block. The
 statement is that Markdown from its `### Exercise N · title` heading on (the first exercise's
-cell also holds the summary and the "Exercises" intro, which are left out). Several solution
+cell also holds the summary and the "Exercises" intro, which are left out). Between the
+statement and the solution stands one cell tagged `starter`, the learner's: a code cell with the
+names to fill in and `...  # your code here` placeholders, or, for an answer in words, a
+Markdown cell with the questions to answer. It belongs to neither the statement nor the
+solution, and the answer key leaves it out (instructors have the solution). Several solution
 cells in a row are one exercise. The page repeats each statement, the solution (code, or text)
 and the short text a code solution printed when the notebook last ran (no figures), in the
 order of _toc.yml. The output depends only on the files, so it is the same on every machine;
@@ -52,6 +56,7 @@ class Exercise:
     kinds: list[str] = field(default_factory=list)  # "code" or "markdown", one per solution
     outputs: list[str] = field(default_factory=list)
     cells: list[int] = field(default_factory=list)  # the solution cells' indices
+    starter: int | None = None  # the index of the learner's starter cell, if there is one
 
 
 class ExerciseError(ValueError):
@@ -65,6 +70,11 @@ def notebooks_in_order(repo: Path = REPO) -> list[str]:
 
 def is_solution(cell) -> bool:
     return cell.cell_type in ("code", "markdown") and "solution" in cell.metadata.get("tags", [])
+
+
+def is_starter(cell) -> bool:
+    """A learner's starter cell: what to fill in for the exercise that follows it."""
+    return cell.cell_type in ("code", "markdown") and "starter" in cell.metadata.get("tags", [])
 
 
 DROPDOWN = re.compile(r"^(:{3,})\{dropdown\}\s*(.*)$")
@@ -235,10 +245,15 @@ def find_exercises(nb, notebook: str) -> list[Exercise]:
             exercise = found[-1]
         else:
             end = i
-            if end > 0 and cells[end - 1].cell_type == "code" and not is_solution(cells[end - 1]):
-                end -= 1  # a starter cell for the learner, between the statement and solution
+            if end > 0 and is_starter(cells[end - 1]):
+                end -= 1  # the learner's starter, between the statement and the solution
             j = end
-            while j > 0 and cells[j - 1].cell_type == "markdown" and not is_solution(cells[j - 1]):
+            while (
+                j > 0
+                and cells[j - 1].cell_type == "markdown"
+                and not is_solution(cells[j - 1])
+                and not is_starter(cells[j - 1])
+            ):
                 j -= 1
             markdown = "\n\n".join(c.source for c in cells[j:end])
             if not markdown.strip():
@@ -250,6 +265,7 @@ def find_exercises(nb, notebook: str) -> list[Exercise]:
             if statement is None:  # no `Exercise` heading: the statement is the whole cell
                 statement = f"### Exercise {len(found) + 1}\n\n{cells[end - 1].source.strip()}"
             exercise = Exercise(adapt_markdown(statement, notebook))
+            exercise.starter = end if end < i else None
             found.append(exercise)
         exercise.solutions.append(solution_source(cell))
         exercise.kinds.append(cell.cell_type)
