@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from tools.book_toc import reading_order
+from tools.generated import write_or_check
 
 REPO = Path(__file__).resolve().parent.parent
 AGENDAS = REPO / "tools" / "agendas.yml"
@@ -302,20 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the page is stale")
     args = parser.parse_args(argv)
-    expected = render()
-    current = GUIDE.read_text(encoding="utf-8")
-    if args.check:
-        if expected != current:
-            print(
-                f"{GUIDE.relative_to(REPO)} is stale: run `python -m tools.agendas`",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    if expected != current:
-        GUIDE.write_text(expected, encoding="utf-8")
-        print(f"wrote {GUIDE.relative_to(REPO)}")
-    return 0
+    return write_or_check({GUIDE: render()}, "python -m tools.agendas", args.check)
 
 
 if __name__ == "__main__":

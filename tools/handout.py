@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from tools.generated import write_or_check
+
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "chapters" / "handout.md"
 SPEC = REPO / "tools" / "handout.yml"
@@ -184,19 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the page is stale")
     args = parser.parse_args(argv)
-    expected = render()
-    current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
-    if args.check:
-        if expected != current:
-            print(
-                f"{PAGE.relative_to(REPO)} is stale: run `python -m tools.handout`", file=sys.stderr
-            )
-            return 1
-        return 0
-    if expected != current:
-        PAGE.write_text(expected, encoding="utf-8")
-        print(f"wrote {PAGE.relative_to(REPO)}")
-    return 0
+    return write_or_check({PAGE: render()}, "python -m tools.handout", args.check)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools.generated import write_or_check
+
 REPO = Path(__file__).resolve().parent.parent
 LABS = REPO / "labs"
 LEARNER = REPO / "learner"
@@ -172,22 +174,8 @@ def copies() -> dict[Path, str]:
     return result
 
 
-def _shown(path: Path) -> Path:
-    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
-
-
 def main(args: list[str]) -> int:
-    wanted = copies()
-    if "--check" in args:
-        stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
-        for path in stale:
-            print(f"{_shown(path)} is stale: run `make learner`.")
-        return 1 if stale else 0
-    LEARNER.mkdir(exist_ok=True)
-    for path, text in wanted.items():
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {_shown(path)}")
-    return 0
+    return write_or_check(copies(), "make learner", "--check" in args)
 
 
 if __name__ == "__main__":
