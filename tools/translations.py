@@ -5,7 +5,7 @@
     python -m tools.translations check [PO ...]   what is missing or wrong, file by file
     python -m tools.translations stats    messages and words per catalogue
     python -m tools.translations todo PO   the messages of PO still to translate, as JSON
-    python -m tools.translations apply PO JSON   set translations from {"English": "中文", ...}
+    python -m tools.translations apply PO JSON   set translations from {"English" or "n": "中文"}
 
 `update` keeps every translation whose English did not change; a message whose English changed a
 little keeps its old translation marked fuzzy (to be reviewed), a new one arrives empty. Two
@@ -287,23 +287,26 @@ def stats() -> None:
 def todo(path: Path) -> list[dict[str, str]]:
     """The messages of one catalogue still to translate (or to review, when fuzzy)."""
     return [
-        {"en": m.id, **({"fuzzy": m.string} if m.fuzzy else {})}
-        for m in messages(read(path))
+        {"n": n, "en": m.id, **({"fuzzy": m.string} if m.fuzzy else {})}
+        for n, m in enumerate(messages(read(path)))
         if not m.string or m.fuzzy
     ]
 
 
 def apply(path: Path, translations: dict[str, str]) -> int:
-    """Set the translation of the messages whose English is a key; returns how many were set."""
+    """Set the translation of the messages whose English, or whose number in `todo`, is a key;
+    returns how many were set."""
     catalog = read(path)
     count = 0
-    for m in messages(catalog):
-        if m.id in translations:
-            m.string = translations[m.id]
+    for n, m in enumerate(messages(catalog)):
+        key = m.id if m.id in translations else str(n)
+        if key in translations:
+            m.string = translations[key]
             m.flags.discard("fuzzy")
             count += 1
     write(catalog, path)
-    unknown = set(translations) - {m.id for m in messages(catalog)}
+    known = {m.id for m in messages(catalog)} | {str(n) for n in range(len(messages(catalog)))}
+    unknown = set(translations) - known
     for english in sorted(unknown):
         print(f"not a message of {path.name}: {english[:80]!r}", file=sys.stderr)
     return count

@@ -2,9 +2,9 @@
 
 A figure drawn by a code cell gets its alt text from the cell's metadata (`mystnb.image.alt`).
 Sphinx's gettext skips it (its caption, `mystnb.figure.caption`, is extracted and translated by
-Sphinx itself). This extension adds the alt text to the page's catalogue when the message templates are
-built (`python -m tools.editions gettext`), and replaces them by their translation when an
-edition in another language is built. The picture itself stays as executed.
+Sphinx itself). This extension adds the alt text to the page's catalogue when the message
+templates are built (`python -m tools.editions gettext`), and replaces it by its translation
+when an edition in another language is built. The picture itself stays as executed.
 """
 
 from __future__ import annotations
