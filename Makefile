@@ -1,5 +1,6 @@
 # Spark Streaming, hands-on: every command of the book.
 #   make book   create .venv, install the locked packages (requirements.lock), build the website
+#               in English (_build/html) and in Chinese (_build/html/zh)
 #   make test   everything CI checks (lint, unit tests, notebooks with nbval, strict book build,
 #               the website in a browser)
 #   make bench  time, floor and peak memory of every notebook; word-count throughput
@@ -47,12 +48,23 @@ lock:
 
 setup: $(STAMP)
 
+# Both editions from the same sources (tools/editions.py): English, then Chinese from the
+# catalogues in locales/zh_CN (the same notebooks, pages and figures; translated prose).
 book: setup
-	$(BIN)/jupyter-book build . --all --quiet
-	@echo "The book is at $(CURDIR)/_build/html/index.html  (make serve shows it on http://127.0.0.1:$(PORT))"
+	$(BIN)/python -m tools.editions html
+	@echo "The book is at $(CURDIR)/_build/html/index.html, in Chinese at _build/html/zh/index.html"
+	@echo "(make serve shows both on http://127.0.0.1:$(PORT))"
 
 build-strict: setup
-	$(BIN)/jupyter-book build . --all --quiet --warningiserror --nitpick --keep-going
+	$(BIN)/python -m tools.editions html --strict
+
+# After any change to the English prose: extract its messages (Sphinx gettext) and update the
+# Chinese catalogues, locales/zh_CN/LC_MESSAGES/<page>.po (tools/translations.py; how to
+# translate: locales/TRANSLATING.md). A test fails while a message is missing, fuzzy or stale.
+.PHONY: translations
+translations: setup
+	$(BIN)/python -m tools.translations update
+	$(BIN)/python -m tools.translations stats
 
 # Lint and formatting: Python at 100 columns, notebooks and the lessons exported from them at 79
 # (their ruff.toml), the width of the website's code blocks.

@@ -11,6 +11,11 @@
 (function () {
   "use strict";
 
+  // The Chinese edition (<html lang="zh-CN">) says it in Chinese; the model's reason stays as
+  // the notebook printed it.
+  var notValid = (document.documentElement.lang || "").indexOf("zh") === 0
+    ? "不是有效的设置：" : "Not a valid setting: ";
+
   function setUp(root) {
     var spec = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
     var base = root.getAttribute("data-frames");
@@ -77,7 +82,7 @@
       var k = key(positions);
       var status = index.status[combination(positions)];
       if (status !== 0) {
-        message.textContent = "Not a valid setting: " + index.messages[status - 1];
+        message.textContent = notValid + index.messages[status - 1];
         message.style.minHeight = img.hidden ? message.style.minHeight : img.height + "px";
         img.hidden = true;
         message.hidden = false;

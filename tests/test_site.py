@@ -162,7 +162,16 @@ async () => {
   const widgetBytes = performance.getEntriesByType('resource')
     .filter(e => /_widgets\/|widgets\.js/.test(e.name))
     .reduce((sum, e) => sum + (e.encodedBodySize || e.transferSize || 0), 0);
+  const edition = document.querySelector('a.streamlab-language-switch');
   return {
+    lang: document.documentElement.lang,
+    chinese: (article.innerText.match(/[\u4e00-\u9fff]/g) || []).length,
+    otherEdition: edition ? edition.href : null,
+    otherEditionLang: edition ? edition.hreflang : null,
+    prevText: prev ? prev.innerText : '',
+    nextText: next ? next.innerText : '',
+    searchPlaceholder: (document.querySelector('.search-button__default-text') ||
+                        document.querySelector('input[name=q]') || {}).textContent || '',
     liveWidgets: document.querySelectorAll('.streamlab-widget[data-frames]').length,
     widgetBytes,
     title: document.title,
@@ -259,6 +268,8 @@ def test_figures_load_have_alt_text_and_a_white_background(visits):
             assert image["complete"] and image["width"] > 0 and image["height"] > 0, where
             assert image["shownWidth"] > 0, f"{where} is not shown"
             assert len(image["alt"].strip()) >= 10, f"{where} has no real alt text"
+            # Sphinx writes the file's address where a cell gave no alt text.
+            assert not re.search(r"\.(png|webp|svg|jpe?g)$", image["alt"]), f"{where}: no alt"
             if image["src"].endswith(".png") and "_images/" in image["src"]:
                 count += 1
                 for r, g, b, a in image["corners"]:
@@ -697,5 +708,146 @@ def test_the_handout_prints_without_the_sites_chrome(browser, site_url):
         )
         assert hidden, "the site's sidebars, buttons or footer print"
         page.screenshot(path=str(SCREENSHOTS / "handout-print.png"), full_page=True)
+    finally:
+        context.close()
+
+
+# --- The Chinese edition (_build/html/zh/, tools/editions.py) -----------------------------------
+
+ZH_SCREENSHOT_PAGES = ("intro", "chapters/07-event-time", "labs/01-word-count")
+
+
+def chinese_characters(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.fixture(scope="module")
+def zh_visits(browser, site_url):
+    """Every page of the Chinese edition, opened once."""
+    if not (SITE / "zh" / "intro.html").exists():
+        pytest.fail(f"no Chinese edition in {SITE / 'zh'}: run `make build-strict` first")
+    context = open_context(browser, site_url)
+    seen = {}
+    try:
+        for name in PAGES:
+            seen[name] = visit(context, f"{site_url}zh/{name}.html")
+            if name in ZH_SCREENSHOT_PAGES:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                seen[name].page.screenshot(
+                    path=str(SCREENSHOTS / f"zh--{name.replace('/', '--')}.png"), full_page=False
+                )
+            seen[name].page.close()
+        yield seen
+    finally:
+        context.close()
+
+
+def test_every_chinese_page_loads_in_chinese(zh_visits):
+    for name, v in zh_visits.items():
+        info = v.info
+        assert info["lang"] == "zh-CN", f"{name}: <html lang={info['lang']!r}>"
+        assert "Spark Streaming 实战" in info["title"], f"{name}: title {info['title']!r}"
+        assert chinese_characters(info["heading"]) or name == "intro", f"{name}: {info['heading']}"
+        # Prose is Chinese; code and outputs stay as executed, so a share of Latin is expected.
+        assert info["chinese"] >= 150, f"{name}: only {info['chinese']} Chinese characters"
+    # The theme's own words are Chinese too: previous/next and the search box.
+    info = zh_visits["chapters/04-windows"].info
+    assert "上一页" in info["prevText"] and "下一页" in info["nextText"], info["nextText"]
+    assert info["searchPlaceholder"].strip() == "搜索"
+
+
+def test_chinese_pages_need_no_internet_and_show_no_errors(zh_visits):
+    problems = {
+        name: v.console_errors + v.failed + v.external
+        for name, v in zh_visits.items()
+        if v.console_errors or v.failed or v.external
+    }
+    assert not problems, problems
+
+
+def test_chinese_figures_load_with_chinese_alt_text(zh_visits):
+    count = 0
+    for name, v in zh_visits.items():
+        for image in v.info["images"]:
+            where = f"zh/{name}: {image['src'][:60]}"
+            assert image["complete"] and image["width"] > 0 and image["shownWidth"] > 0, where
+            if "_images/" in image["src"]:  # a figure a code cell drew: its alt text translated
+                count += 1
+                assert chinese_characters(image["alt"]) >= 5, f"{where}: alt {image['alt']!r}"
+    assert count >= 30, f"only {count} figures on the Chinese site"
+
+
+def test_chinese_links_and_anchors_resolve(visits, zh_visits, site_url):
+    ids = {f"{site_url}{name}.html": set(v.info["ids"]) for name, v in visits.items()}
+    ids |= {f"{site_url}zh/{name}.html": set(v.info["ids"]) for name, v in zh_visits.items()}
+    broken = []
+    for name, v in zh_visits.items():
+        for link in v.info["links"]:
+            if not link.startswith(site_url):
+                continue
+            target, fragment = urldefrag(link)
+            path = SITE / urlparse(target).path.lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"zh/{name} -> {link} (no such file)")
+            elif fragment and target in ids and fragment not in ids[target]:
+                broken.append(f"zh/{name} -> {link} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_page_links_the_same_page_in_the_other_edition(visits, zh_visits, site_url):
+    for name in PAGES:
+        english, chinese = visits[name].info, zh_visits[name].info
+        assert english["otherEdition"] == f"{site_url}zh/{name}.html", name
+        assert english["otherEditionLang"] == "zh-CN", name
+        assert chinese["otherEdition"] == f"{site_url}{name}.html", name
+        assert chinese["otherEditionLang"] == "en", name
+
+
+def test_chinese_search_finds_the_event_time_chapter(browser, site_url):
+    context = open_context(browser, site_url)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}zh/search.html?q=水位线")
+        results = page.locator("#search-results ul.search li a")
+        results.first.wait_for(timeout=15000)
+        hrefs = results.evaluate_all("links => links.map(a => a.href)")
+        assert any("zh/chapters/07-event-time" in h for h in hrefs), hrefs
+    finally:
+        context.close()
+
+
+def test_a_widget_moves_on_a_chinese_page_with_the_english_frames(browser, site_url):
+    name = "chapters/04-windows"
+    context = open_context(browser, site_url)
+    try:
+        result = visit(context, f"{site_url}zh/{name}.html")
+        page = result.page
+        root = page.locator(".streamlab-widget[data-frames]").first
+        root.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "r => r.dataset.ready === 'true'", arg=root.element_handle(), timeout=10000
+        )
+        assert "在 " in root.inner_text() and "Binder" in root.inner_text()
+        before = root.evaluate(WIDGET_STATE_JS)["shown"]
+        panel = root.locator(
+            "xpath=preceding-sibling::div[contains(@class,'streamlab-controls')][1]"
+        )
+        field = panel.locator("[data-control]").first
+        field.focus()
+        field.press("ArrowRight")
+        page.wait_for_function(
+            "([r, s]) => r.previousElementSibling.dataset.shown && "
+            "r.previousElementSibling.dataset.shown !== s",
+            arg=[root.element_handle(), before],
+            timeout=10000,
+        )
+        state = root.evaluate(WIDGET_STATE_JS)
+        if state["message"] is not None:
+            assert state["message"].startswith("不是有效的设置："), state["message"]
+        else:
+            assert "/_widgets/" in state["src"] and "/zh/_widgets/" not in state["src"]
+        assert not result.console_errors and not result.failed and not result.external
     finally:
         context.close()

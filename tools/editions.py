@@ -38,10 +38,27 @@ GETTEXT = {
 # from its own zh_CN catalogue).
 CHINESE_OVERRIDES = {
     "language": CHINESE,
+    "html_title": "Spark Streaming 实战",
     "html_theme_options": {"search_bar_text": "搜索本书……"},
     "nb_code_prompt_show": "显示答案",
     "nb_code_prompt_hide": "隐藏答案",
 }
+
+
+def search_dictionary() -> Path:
+    """The glossary's Chinese terms as a jieba dictionary, so that the Chinese search indexes a
+    term such as 水位线 whole (jieba alone cuts it into 水位 and 线)."""
+    from tools.translations import glossary_terms
+
+    path = BUILD / "search-dictionary-zh.txt"
+    words = []
+    for term in glossary_terms():
+        for form in term.accepted:
+            if any("\u4e00" <= ch <= "\u9fff" for ch in form):
+                words.append(form.replace(" ", ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{w} 1000 n\n" for w in dict.fromkeys(words)), encoding="utf-8")
+    return path
 
 
 def site_dir(language: str) -> Path:
@@ -60,6 +77,7 @@ def build(builder: str, language: str, outdir: Path, *, strict: bool = False, ev
     }
     if language == CHINESE:
         overrides.update(CHINESE_OVERRIDES)
+        overrides["html_search_options"] = {"dict": str(search_dictionary())}
     if strict:
         overrides["nitpicky"] = True
     doctrees = BUILD / (".doctrees" if language == ENGLISH else f".doctrees-{language}")
@@ -74,6 +92,9 @@ def build(builder: str, language: str, outdir: Path, *, strict: bool = False, ev
         doctreedir=doctrees,
         builder=builder,
         force_all=every,
+        # The gettext build reads every page afresh: the figures' alt texts are collected while a
+        # page is read (tools/sphinx_ext/figure_texts.py), which a cached page would skip.
+        freshenv=builder == "gettext",
         warningiserror=strict,
         keep_going=strict,
         quiet=True,

@@ -102,6 +102,8 @@ def write_lock(uv: str) -> int:
     env = {k: v for k, v in os.environ.items() if k not in UV_SOURCE_VARIABLES}
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / LOCK.name
+        if LOCK.exists():  # uv keeps the versions an existing output pins, where they still fit
+            output.write_text(LOCK.read_text(encoding="utf-8"), encoding="utf-8")
         command = compile_command(uv, output)
         subprocess.run(command, check=True, cwd=REPO, env=env)
         body = output.read_text(encoding="utf-8")

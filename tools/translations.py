@@ -155,6 +155,8 @@ def problems(message: Message, terms: list[Term]) -> list[str]:
     if not chinese:
         return ["not translated"]
     found = []
+    if not needs_translation(english) and chinese != english:
+        found.append("nothing to translate here (code, numbers, units): keep it as it is")
     if message.fuzzy:
         found.append("fuzzy: the English changed; review the translation, then drop the flag")
     if code_spans(english) != code_spans(chinese):
@@ -298,8 +300,9 @@ def apply(path: Path, translations: dict[str, str]) -> int:
     returns how many were set."""
     catalog = read(path)
     count = 0
+    by_number = all(key.isdigit() for key in translations)  # else every key is the English
     for n, m in enumerate(messages(catalog)):
-        key = m.id if m.id in translations else str(n)
+        key = str(n) if by_number else m.id
         if key in translations:
             m.string = translations[key]
             m.flags.discard("fuzzy")

@@ -24,6 +24,27 @@ logger = logging.getLogger(__name__)
 
 WIDGET_MIME = "application/vnd.streamlab.widget+json"  # streamlab.widgets.WIDGET_MIME
 
+# What the extension writes on a page, in each edition. The Chinese edition (_build/html/zh/)
+# shows the English edition's frames: the pictures are the same, drawn once.
+TEXTS = {
+    "en": {
+        "or": " or ",
+        "still": (
+            "On the website this widget keeps its still picture: {reason}. Run it live in {links}."
+        ),
+        "live": "Run it live in {links}.",
+    },
+    "zh": {
+        "or": " 或 ",
+        "still": "在网站上，这个小部件只显示静态图片：{reason}。在 {links} 中可以实际运行它。",
+        "live": "在 {links} 中可以实际运行它。",
+    },
+}
+
+
+def _edition(app) -> str:
+    return "zh" if (app.config.language or "en").startswith("zh") else "en"
+
 
 def _declarations(path: Path) -> dict[int, dict]:
     """{cell index: declaration} of a notebook's widget cells."""
@@ -52,7 +73,7 @@ def _launch_links(app, docname: str) -> str:
     if repo and colab:
         url = f"{colab}/github/{repo}/blob/{branch}/{docname}.ipynb"
         links.append(f'<a href="{html.escape(url)}">Colab</a>')
-    return " or ".join(links)
+    return TEXTS[_edition(app)]["or"].join(links)
 
 
 def _mark_widgets(app, doctree) -> None:
@@ -78,10 +99,8 @@ def _mark_widgets(app, doctree) -> None:
         figure = figures[0]
         links = _launch_links(app, docname)
         if declared.get("kernel_only"):
-            text = (
-                "On the website this widget keeps its still picture: "
-                f"{html.escape(declared['kernel_only'])}. Run it live in {links}."
-            )
+            reason = html.escape(declared["kernel_only"])
+            text = TEXTS[_edition(app)]["still"].format(reason=reason, links=links)
             raw = f'<p class="streamlab-widget-still">{text}</p>'
         elif not declared.get("draw"):
             logger.warning(
@@ -92,14 +111,15 @@ def _mark_widgets(app, doctree) -> None:
             continue
         else:
             widget_id = f"{docname.replace('/', '--')}--{number}"
-            root = "../" * docname.count("/")
+            root = "../" * docname.count("/") + ("../" if _edition(app) == "zh" else "")
             spec = json.dumps({"controls": declared["controls"]}, separators=(",", ":"))
             spec = spec.replace("</", "<\\/")  # nothing in it may close the script element
+            live = TEXTS[_edition(app)]["live"].format(links=links)
             raw = (
                 f'<div class="streamlab-widget" data-widget="{widget_id}" '
                 f'data-frames="{root}_widgets/{widget_id}/">'
                 f'<script type="application/json">{spec}</script>'
-                f'<p class="streamlab-widget-live">Run it live in {links}.</p></div>'
+                f'<p class="streamlab-widget-live">{live}</p></div>'
             )
             figure["classes"].append("streamlab-widget-still")
         figure.parent.insert(figure.parent.index(figure) + 1, nodes.raw("", raw, format="html"))
@@ -117,7 +137,7 @@ def _add_script(app, pagename, templatename, context, doctree) -> None:
 
 def _draw_frames(app, exception) -> None:
     """Every setting of every widget into <site>/_widgets (tools/widget_frames.py)."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.format != "html" or _edition(app) != "en":
         return
     repo = Path(app.srcdir)
     cache = Path(app.outdir).parent / "widget-cache"
