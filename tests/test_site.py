@@ -166,6 +166,8 @@ async () => {
   return {
     lang: document.documentElement.lang,
     chinese: (article.innerText.match(/[\u4e00-\u9fff]/g) || []).length,
+    parts: [...document.querySelectorAll('.bd-sidebar-primary .caption-text')].map(
+      e => e.textContent),
     otherEdition: edition ? edition.href : null,
     otherEditionLang: edition ? edition.hreflang : null,
     prevText: prev ? prev.innerText : '',
@@ -750,8 +752,12 @@ def test_every_chinese_page_loads_in_chinese(zh_visits):
         assert chinese_characters(info["heading"]) or name == "intro", f"{name}: {info['heading']}"
         # Prose is Chinese; code and outputs stay as executed, so a share of Latin is expected.
         assert info["chinese"] >= 150, f"{name}: only {info['chinese']} Chinese characters"
-    # The theme's own words are Chinese too: previous/next and the search box.
+    # The theme's own words are Chinese too: previous/next and the search box; and so are the
+    # parts of the book in the sidebar.
     info = zh_visits["chapters/04-windows"].info
+    assert len(info["parts"]) >= 6 and all(chinese_characters(p) for p in info["parts"]), info[
+        "parts"
+    ]
     assert "上一页" in info["prevText"] and "下一页" in info["nextText"], info["nextText"]
     assert info["searchPlaceholder"].strip() == "搜索"
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
+
 CHINESE_FOLDER = "zh"
 
 
@@ -37,6 +41,23 @@ def _add_switch(app, pagename, templatename, context, doctree) -> None:
     }
 
 
+def _translate_part_captions(app, doctree) -> None:
+    """The parts' captions ("Part 1 · The micro-batch model") in the edition's language.
+
+    sphinx-external-toc inserts the toctrees after Sphinx has translated the page, so their
+    captions would stay English; they are messages of the root page's catalogue."""
+    if not is_chinese(app):
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(app.srcdir / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if not found:
+        return
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = toctree["rawcaption"] = catalog.gettext(toctree["caption"])
+
+
 def _templates(app, config) -> None:
     config.templates_path = [*config.templates_path, str(Path(__file__).parent / "templates")]
     options = config.html_theme_options
@@ -50,4 +71,6 @@ def _templates(app, config) -> None:
 def setup(app):
     app.connect("config-inited", _templates)
     app.connect("html-page-context", _add_switch)
+    # Before Sphinx's toctree collector (priority 500) records the captions for the sidebar.
+    app.connect("doctree-read", _translate_part_captions, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
