@@ -152,6 +152,7 @@ async () => {
   const next = document.querySelector('a.right-next');
   const solutions = [...document.querySelectorAll('.tag_solution details')].map(d => ({
     open: d.open,
+    summary: (d.querySelector('summary') || {}).innerText || '',
     // checkVisibility: a closed <details> keeps its content laid out but not shown.
     codeVisible: [...d.querySelectorAll('pre')].some(p => p.checkVisibility()),
   }));
@@ -755,6 +756,8 @@ def test_every_chinese_page_loads_in_chinese(zh_visits):
     # The theme's own words are Chinese too: previous/next and the search box; and so are the
     # parts of the book in the sidebar.
     info = zh_visits["chapters/04-windows"].info
+    summaries = [s["summary"] for s in info["solutions"]]
+    assert summaries and all("参考答案" in s for s in summaries), summaries  # the solutions' button
     assert len(info["parts"]) >= 6 and all(chinese_characters(p) for p in info["parts"]), info[
         "parts"
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,11 @@ def build(builder: str, language: str, outdir: Path, *, strict: bool = False, ev
         **GETTEXT,
     }
     if language == CHINESE:
+        import logging
+
+        import jieba  # the Chinese search's word cutter: its start-up notes are not warnings
+
+        jieba.setLogLevel(logging.WARNING)
         overrides.update(CHINESE_OVERRIDES)
         overrides["html_search_options"] = {"dict": str(search_dictionary())}
     if strict:
@@ -93,7 +99,7 @@ def build(builder: str, language: str, outdir: Path, *, strict: bool = False, ev
         builder=builder,
         force_all=every,
         # The gettext build reads every page afresh: the figures' alt texts are collected while a
-        # page is read (tools/sphinx_ext/figure_texts.py), which a cached page would skip.
+        # page is read (tools/sphinx_ext/notebook_texts.py), which a cached page would skip.
         freshenv=builder == "gettext",
         warningiserror=strict,
         keep_going=strict,
@@ -113,10 +119,13 @@ def main(argv: list[str] | None = None) -> int:
         return build("gettext", ENGLISH, BUILD / "gettext")
     languages = {"html": [ENGLISH, CHINESE], "en": [ENGLISH], "zh": [CHINESE]}[args.what]
     for language in languages:
+        started = time.monotonic()
         status = build("html", language, site_dir(language), strict=args.strict)
         if status:
             print(f"The {language} edition did not build (status {status}).", file=sys.stderr)
             return status
+        where = site_dir(language).relative_to(ROOT)
+        print(f"edition {language}: built in {time.monotonic() - started:.0f} s into {where}/")
     return 0
 
 

@@ -1,10 +1,12 @@
-"""The alt text of notebook figures, as messages of the page's catalogue.
+"""Text that notebooks keep in cell metadata, as messages of the page's catalogue.
 
-A figure drawn by a code cell gets its alt text from the cell's metadata (`mystnb.image.alt`).
-Sphinx's gettext skips it (its caption, `mystnb.figure.caption`, is extracted and translated by
-Sphinx itself). This extension adds the alt text to the page's catalogue when the message
-templates are built (`python -m tools.editions gettext`), and replaces it by its translation
-when an edition in another language is built. The picture itself stays as executed.
+Two kinds of text of a notebook page live in a code cell's metadata rather than in its Markdown:
+the alt text of the figure it draws (`mystnb.image.alt`) and the labels of the button that shows
+or hides an exercise's solution (`mystnb.code_prompt_show`, `code_prompt_hide`). Sphinx's gettext
+skips both (the figure's caption, `mystnb.figure.caption`, it extracts and translates itself).
+This extension adds them to the page's catalogue when the message templates are built
+(`python -m tools.editions gettext`), and replaces them by their translation when an edition in
+another language is built. The picture and the code stay as executed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from docutils import nodes
 from sphinx.builders.gettext import MsgOrigin
 from sphinx.locale import init as init_locale
 from sphinx.util.i18n import docname_to_domain
+
+PROMPTS = ("prompt_show", "prompt_hide")
 
 
 def _in_code_cell(node: nodes.Node) -> bool:
@@ -33,6 +37,21 @@ def alt_texts(doctree: nodes.document) -> Iterator[tuple[nodes.image, str]]:
             yield image, image["alt"]
 
 
+def solution_prompts(doctree: nodes.document) -> Iterator[tuple[nodes.container, str, str]]:
+    """(cell, attribute, English label) for the show/hide button of every hidden cell."""
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") == "cell_code" and cell.get("hide_mode"):
+            for attribute in PROMPTS:
+                if cell.get(attribute):
+                    yield cell, attribute, cell[attribute]
+
+
+def _texts(doctree: nodes.document) -> Iterator[tuple[nodes.Element, str, str]]:
+    for image, text in alt_texts(doctree):
+        yield image, "alt", text
+    yield from solution_prompts(doctree)
+
+
 def _translate_or_extract(app, doctree: nodes.document) -> None:
     # When the doctree is read: afterwards myst-nb keeps only the output the builder shows, and
     # the gettext builder shows no picture.
@@ -47,14 +66,14 @@ def _translate_or_extract(app, doctree: nodes.document) -> None:
     catalog, found = init_locale(dirs, language, domain)
     if not found:
         return
-    for image, text in alt_texts(doctree):
-        image["alt"] = catalog.gettext(text)
+    for node, attribute, text in list(_texts(doctree)):
+        node[attribute] = catalog.gettext(text)
 
 
 def _extract(app, doctree: nodes.document, docname: str) -> None:
     catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
     source = str(app.env.doc2path(docname))
-    for _image, text in alt_texts(doctree):
+    for _node, _attribute, text in _texts(doctree):
         catalog.add(text, MsgOrigin(source, 0))
 
 
