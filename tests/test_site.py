@@ -223,23 +223,28 @@ def visit(context, url: str) -> Visit:
     return result
 
 
-@pytest.fixture(scope="module")
-def visits(browser, site_url):
-    """Every page of the book, opened once (light theme)."""
+def visit_every_page(browser, site_url, edition: str = "", shots=SCREENSHOT_PAGES) -> dict:
+    """Every page of one edition ("" English, "zh/" Chinese) opened once, light theme; the
+    pages in `shots` saved as screenshots for the notes of a change."""
     context = open_context(browser, site_url)
     seen = {}
     try:
         for name in PAGES:
-            seen[name] = visit(context, f"{site_url}{name}.html")
-            if name in SCREENSHOT_PAGES:
+            seen[name] = visit(context, f"{site_url}{edition}{name}.html")
+            if name in shots:
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                seen[name].page.screenshot(
-                    path=str(SCREENSHOTS / f"{name.replace('/', '--')}.png"), full_page=False
-                )
+                shot = edition.replace("/", "--") + name.replace("/", "--")
+                seen[name].page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=False)
             seen[name].page.close()
-        yield seen
     finally:
         context.close()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site_url):
+    """Every page of the book, opened once (light theme)."""
+    return visit_every_page(browser, site_url)
 
 
 def test_every_page_loads_with_a_title_and_text(visits):
@@ -289,10 +294,16 @@ def test_maths_is_typeset_offline(visits):
         assert info["mathTypeset"] >= info["mathSource"], f"{name}: maths left as TeX source"
 
 
-def test_internal_links_and_anchors_resolve(visits, site_url):
-    ids = {f"{site_url}{name}.html": set(v.info["ids"]) for name, v in visits.items()}
+def broken_links(visits_by_edition: dict[str, dict], site_url: str, checked: str) -> list[str]:
+    """The links of the pages of edition `checked` to a missing file of the site, or to an
+    anchor missing from a page that was visited (of any edition)."""
+    ids = {
+        f"{site_url}{edition}{name}.html": set(v.info["ids"])
+        for edition, visits in visits_by_edition.items()
+        for name, v in visits.items()
+    }
     broken = []
-    for name, v in visits.items():
+    for name, v in visits_by_edition[checked].items():
         for link in v.info["links"]:
             if not link.startswith(site_url):
                 continue
@@ -301,9 +312,14 @@ def test_internal_links_and_anchors_resolve(visits, site_url):
             if path.is_dir():
                 path = path / "index.html"
             if not path.exists():
-                broken.append(f"{name} -> {link} (no such file)")
+                broken.append(f"{checked}{name} -> {link} (no such file)")
             elif fragment and target in ids and fragment not in ids[target]:
-                broken.append(f"{name} -> {link} (no such anchor)")
+                broken.append(f"{checked}{name} -> {link} (no such anchor)")
+    return broken
+
+
+def test_internal_links_and_anchors_resolve(visits, site_url):
+    broken = broken_links({"": visits}, site_url, "")
     assert not broken, "\n".join(broken)
 
 
@@ -729,20 +745,7 @@ def zh_visits(browser, site_url):
     """Every page of the Chinese edition, opened once."""
     if not (SITE / "zh" / "intro.html").exists():
         pytest.fail(f"no Chinese edition in {SITE / 'zh'}: run `make build-strict` first")
-    context = open_context(browser, site_url)
-    seen = {}
-    try:
-        for name in PAGES:
-            seen[name] = visit(context, f"{site_url}zh/{name}.html")
-            if name in ZH_SCREENSHOT_PAGES:
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                seen[name].page.screenshot(
-                    path=str(SCREENSHOTS / f"zh--{name.replace('/', '--')}.png"), full_page=False
-                )
-            seen[name].page.close()
-        yield seen
-    finally:
-        context.close()
+    return visit_every_page(browser, site_url, "zh/", ZH_SCREENSHOT_PAGES)
 
 
 def test_every_chinese_page_loads_in_chinese(zh_visits):
@@ -787,21 +790,7 @@ def test_chinese_figures_load_with_chinese_alt_text(zh_visits):
 
 
 def test_chinese_links_and_anchors_resolve(visits, zh_visits, site_url):
-    ids = {f"{site_url}{name}.html": set(v.info["ids"]) for name, v in visits.items()}
-    ids |= {f"{site_url}zh/{name}.html": set(v.info["ids"]) for name, v in zh_visits.items()}
-    broken = []
-    for name, v in zh_visits.items():
-        for link in v.info["links"]:
-            if not link.startswith(site_url):
-                continue
-            target, fragment = urldefrag(link)
-            path = SITE / urlparse(target).path.lstrip("/")
-            if path.is_dir():
-                path = path / "index.html"
-            if not path.exists():
-                broken.append(f"zh/{name} -> {link} (no such file)")
-            elif fragment and target in ids and fragment not in ids[target]:
-                broken.append(f"zh/{name} -> {link} (no such anchor)")
+    broken = broken_links({"": visits, "zh/": zh_visits}, site_url, "zh/")
     assert not broken, "\n".join(broken)
 
 
