@@ -20,6 +20,17 @@ def is_chinese(app) -> bool:
     return (app.config.language or "en").startswith("zh")
 
 
+def page_catalogue(app):
+    """The translations of the page being read (locales/<language>/LC_MESSAGES/<page>.po), or
+    None in the English edition or where the page has no catalogue."""
+    if not app.config.language or app.config.language == "en":
+        return None
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(app.srcdir / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    return catalog if found else None
+
+
 def other_edition_href(pagename: str, chinese: bool) -> str:
     """The relative address of `pagename` in the other edition, from `pagename` itself."""
     up = "../" * pagename.count("/")
@@ -46,12 +57,8 @@ def _translate_part_captions(app, doctree) -> None:
 
     sphinx-external-toc inserts the toctrees after Sphinx has translated the page, so their
     captions would stay English; they are messages of the root page's catalogue."""
-    if not is_chinese(app):
-        return
-    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
-    dirs = [str(app.srcdir / d) for d in app.config.locale_dirs]
-    catalog, found = init_locale(dirs, app.config.language, domain)
-    if not found:
+    catalog = page_catalogue(app)
+    if catalog is None:
         return
     for toctree in doctree.findall(addnodes.toctree):
         if toctree.get("caption"):

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docutils import nodes
+from editions import page_catalogue  # tools/sphinx_ext/editions.py, an extension beside this one
 from sphinx.builders.gettext import MsgOrigin
-from sphinx.locale import init as init_locale
 from sphinx.util.i18n import docname_to_domain
 
 PROMPTS = ("prompt_show", "prompt_hide")
@@ -58,13 +58,8 @@ def _translate_or_extract(app, doctree: nodes.document) -> None:
     if app.builder.name == "gettext":
         _extract(app, doctree, app.env.docname)
         return
-    language = app.config.language
-    if not language or language == "en":
-        return
-    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
-    dirs = [str(app.srcdir / d) for d in app.config.locale_dirs]
-    catalog, found = init_locale(dirs, language, domain)
-    if not found:
+    catalog = page_catalogue(app)
+    if catalog is None:
         return
     for node, attribute, text in list(_texts(doctree)):
         node[attribute] = catalog.gettext(text)

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from docutils import nodes
+from editions import is_chinese  # tools/sphinx_ext/editions.py, an extension beside this one
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ TEXTS = {
 
 
 def _edition(app) -> str:
-    return "zh" if (app.config.language or "en").startswith("zh") else "en"
+    return "zh" if is_chinese(app) else "en"
 
 
 def _declarations(path: Path) -> dict[int, dict]:
