@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 from pyspark import SparkConf, SparkContext, SparkFiles
@@ -136,14 +137,24 @@ def submitted_settings() -> dict[str, str] | None:
     return dict(SparkConf().getAll())
 
 
-def get_spark(app_name: str = APP_NAME, log_level: str = "ERROR") -> SparkSession:
+def get_spark(
+    app_name: str = APP_NAME,
+    log_level: str = "ERROR",
+    settings: Mapping[str, str] | None = None,
+) -> SparkSession:
     """Return this kernel's SparkSession, starting it with small-machine defaults if needed.
 
+    `settings` are Spark settings of the caller's over those defaults, such as chapter 15's
+    `{"spark.python.worker.reuse": "false"}`. They are given to a Spark this call starts; a
+    Spark already running with other values of them is refused with a plain error, because
+    most of them are read only when Spark starts (`stop_spark(jvm=True)` first).
     Under spark-submit, the master, memory and Java options are spark-submit's and every
     setting it was given (--conf) is kept; the defaults here fill in the rest.
     """
+    settings = dict(settings or {})
     active = SparkSession.getActiveSession()
     if active is not None:
+        _check_running_settings(active, settings)
         return active
     submitted = submitted_settings()
     if submitted is None:  # this process starts Spark's JVM
@@ -156,7 +167,7 @@ def get_spark(app_name: str = APP_NAME, log_level: str = "ERROR") -> SparkSessio
         # (measured with `make bench`), with no slower run.
         os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     builder = SparkSession.builder.appName(app_name)
-    for key, value in startup_settings(submitted).items():
+    for key, value in {**startup_settings(submitted), **settings}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(log_level)
@@ -171,6 +182,19 @@ def get_spark(app_name: str = APP_NAME, log_level: str = "ERROR") -> SparkSessio
         paths = context.environment.get("PYTHONPATH", "")
         context.environment["PYTHONPATH"] = os.pathsep.join(p for p in (root, paths) if p)
     return spark
+
+
+def _check_running_settings(spark: SparkSession, settings: dict[str, str]) -> None:
+    """Refuse settings that the running Spark does not have: it cannot take them any more."""
+    conf = spark.sparkContext.getConf()
+    differ = {k: v for k, v in settings.items() if conf.get(k) != v}
+    if differ:
+        asked = ", ".join(f"{k}={v}" for k, v in differ.items())
+        has = ", ".join(f"{k}={conf.get(k, '(not set)')}" for k in differ)
+        raise SetupError(
+            f"Spark is already running with {has}, and you asked for {asked}. These are read "
+            "when Spark starts: run stop_spark(jvm=True) first, then get_spark(settings=...)."
+        )
 
 
 def driver_java_options(tmp_dir: str | Path) -> str:

@@ -6,6 +6,7 @@ import pytest
 from pyspark.streaming import StreamingContext
 
 from streamlab import (
+    SetupError,
     StreamingSetupError,
     StreamRunError,
     capture,
@@ -26,6 +27,18 @@ from streamlab.session import (
 def test_get_spark_returns_the_running_session(spark):
     assert get_spark() is spark
     assert get_spark().sparkContext is spark.sparkContext
+
+
+def test_settings_the_running_spark_has_are_accepted_others_get_a_plain_error(spark):
+    """Settings such as spark.python.worker.reuse are read when Spark starts: a running Spark
+    cannot take them, so asking for other values says how to restart instead of ignoring them."""
+    reuse = spark.sparkContext.getConf().get("spark.python.worker.reuse", "true")
+    assert get_spark(settings={"spark.ui.showConsoleProgress": "false"}) is spark
+    other = "false" if reuse == "true" else "true"
+    with pytest.raises(SetupError, match=r"already running with spark.python.worker.reuse=") as e:
+        get_spark(settings={"spark.python.worker.reuse": other})
+    assert "stop_spark(jvm=True) first" in str(e.value)
+    assert spark.sparkContext.getConf().get("spark.python.worker.reuse", "true") == reuse
 
 
 def test_small_machine_defaults(spark):
