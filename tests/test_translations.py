@@ -146,7 +146,7 @@ def test_update_keeps_marks_fills_and_drops(tmp_path, monkeypatch):
     templates, catalogues = tmp_path / "pot", tmp_path / "po"
     monkeypatch.setattr(translations, "CATALOGUES", catalogues)
     old = Catalog()
-    for english in ("Windows slide over the stream.", "A batch interval of 2 s.", "Gone."):
+    for english in ("Windows slide over the stream.", "A batch interval of 2 s.", "Gone.", "244.3"):
         old.add(english)
     templates.mkdir()
     translations.write(old, templates / "page.pot")
@@ -160,6 +160,7 @@ def test_update_keeps_marks_fills_and_drops(tmp_path, monkeypatch):
         "Windows slide over the whole stream.",  # changed a little: kept, marked fuzzy
         "A batch interval of 2 s.",  # untranslated: stays empty
         "`reduceByKey` 0.5 s",  # nothing to translate: copied
+        "244.8",  # a number near an old one: itself, not the old number marked fuzzy
     ):
         new.add(english)
     translations.write(new, templates / "page.pot")
@@ -170,6 +171,7 @@ def test_update_keeps_marks_fills_and_drops(tmp_path, monkeypatch):
         "Windows slide over the whole stream.": ("窗口在流上滑动。", True),
         "A batch interval of 2 s.": ("", False),
         "`reduceByKey` 0.5 s": ("`reduceByKey` 0.5 s", False),
+        "244.8": ("244.8", False),
     }
     assert "Gone." not in got
     assert (catalogues / "other.po").exists()

@@ -244,11 +244,15 @@ def update(templates: Path = TEMPLATES) -> list[Path]:
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
         catalog.obsolete.clear()  # the English is the source: a translation of nothing goes
         for m in messages(catalog):
+            if not needs_translation(m.id):
+                # Numbers, code, units: their own translation, even where babel matched a
+                # near one and marked it fuzzy (the bench's tables change at every run).
+                m.string = m.id
+                m.flags.discard("fuzzy")
+                continue
             if m.string:
                 continue
-            if not needs_translation(m.id) or (
-                pot.stem == "glossary" and m.id in glossary_words(terms)
-            ):
+            if pot.stem == "glossary" and m.id in glossary_words(terms):
                 m.string = m.id
             elif m.id in memory:
                 m.string = memory[m.id]
