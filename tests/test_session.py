@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from pyspark.streaming import StreamingContext
 
@@ -258,3 +261,25 @@ def test_folders_of_killed_kernels_are_removed_at_the_next_start(tmp_path):
     other.mkdir()
     assert remove_stale_scratch(tmp_path) == [dead]
     assert not dead.exists() and alive.exists() and other.exists()
+
+
+def test_return_freed_memory_gives_freed_pages_back_to_the_system(tmp_path):
+    """Freed Python objects stay in the C library's heap until malloc_trim returns them."""
+    script = tmp_path / "trim.py"
+    script.write_text(
+        "import psutil\n"
+        "from streamlab.session import return_freed_memory\n"
+        "rss = lambda: psutil.Process().memory_info().rss / 2**20\n"
+        "junk = [bytes(2000) for _ in range(50_000)]  # 100 MB from malloc's heap\n"
+        "above = bytes(2000)  # still in use, above them: the heap's top cannot shrink\n"
+        "del junk\n"
+        "before = rss()\n"
+        "assert return_freed_memory()\n"
+        "print(before, rss())\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, after = map(float, done.stdout.split())
+    assert after < before - 20, (before, after)
