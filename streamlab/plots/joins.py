@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from ..simulate.joins import JoinBatch, Row
 from .style import PALETTE, finish, new_figure
@@ -87,6 +88,50 @@ def join_chart(
         fontsize=10.5,
         loc="left",
     )
+    return finish(fig)
+
+
+def state_rows_chart(
+    rows_in_state: Mapping[str, Sequence[int]],
+    input_batches: int | None = None,
+    title: str = "Rows a stream-stream inner join keeps in state",
+) -> Figure:
+    """Rows in the join's state after each micro-batch, one line per query (label -> counts).
+
+    Micro-batches after the first `input_batches` read no new input: they are shaded. Each line
+    ends with its last count.
+    """
+    fig, ax = new_figure(7.0, 3.4)
+    longest = max(len(counts) for counts in rows_in_state.values())
+    for (label, counts), colour in zip(rows_in_state.items(), PALETTE, strict=False):
+        ax.plot(range(len(counts)), counts, marker="o", ms=4, color=colour, label=label)
+        ax.annotate(
+            f"{counts[-1]}",
+            (len(counts) - 1, counts[-1]),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=colour,
+        )
+    if input_batches is not None and input_batches < longest:
+        ax.axvspan(input_batches - 0.5, longest - 0.5, color="0.92", zorder=0)
+        ax.text(
+            input_batches - 0.4,
+            0.03,
+            "no new input",
+            transform=ax.get_xaxis_transform(),
+            va="bottom",
+            fontsize=9,
+            color="0.3",
+        )
+    ax.set_xlim(-0.5, longest - 0.2)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("micro-batch (batch id)")
+    ax.set_ylabel("rows in state (impressions + clicks)")
+    ax.set_title(title, fontsize=10.5, loc="left")
+    ax.legend(loc="upper left", fontsize=9, frameon=False)
     return finish(fig)
 
 
