@@ -13,10 +13,17 @@ session is written. The rules, as Spark applies them to the query
 * **Watermark.** There is one watermark, on the events' time: after micro-batch k it is the
   latest event time read so far minus D (none before the first event), and micro-batch k + 1
   runs with it.
-* **Late events.** An event whose time is at or before the watermark its micro-batch runs with
-  is dropped; it belongs to no session.
+* **Late events.** Micro-batch k drops the events that are late by the watermark of the
+  *previous* micro-batch, k - 1 (Spark's watermark for late events; none in micro-batches 0
+  and 1); they belong to no session. What "late" means depends on the operator:
+  `transformWithState` (`late_by="event"`) drops an event whose own time is at or before
+  that watermark; `session_window` (`late_by="session"`) compares the end of the event's own
+  session window, its time plus the gap, so it keeps events up to one gap older.
 * **Written.** A session is written, once, in the first micro-batch whose watermark is at or
   after the session's end; until then it is kept in state and may still grow or merge.
+* **In state.** After each micro-batch the state holds the events of the sessions not yet
+  written (the processor's `pending` list) and, for `session_window`, one row per such
+  session.
 * **The last micro-batch.** When the input ends and the watermark moved, Spark runs one more
   micro-batch without data. Sessions that end after the final watermark are still open: they
   stay in the state store, written by no micro-batch.
@@ -63,9 +70,19 @@ class SessionBatch:
     batch_id: int
     watermark_s: int | None  # the watermark this micro-batch ran with
     new_events: list[Event]
-    late: list[Event] = field(default_factory=list)
+    late: list[Event] = field(default_factory=list)  # dropped as late by this micro-batch
     written: list[Session] = field(default_factory=list)
-    open_users: int = 0  # users with events in state after this micro-batch
+    pending: list[Event] = field(default_factory=list)  # events in state after it
+    late_before_s: int | None = None  # the previous micro-batch's watermark: late at or before
+
+    @property
+    def open_users(self) -> int:
+        """Users with events in state after this micro-batch."""
+        return len({e.user_id for e in self.pending})
+
+    def open_sessions(self, gap_s: int) -> list[Session]:
+        """The sessions in state after this micro-batch (session_window's rows in state)."""
+        return sessions_of(self.pending, gap_s)
 
 
 def event_batches(
@@ -83,6 +100,9 @@ def event_batches(
                     batch.append(Event(int((time - START).total_seconds()), user, kind, ad))
         batches.append(sorted(batch))
     return batches
+
+
+LATE_RULES = ("event", "session")
 
 
 def check_settings(gap_s: float, delay_s: float) -> None:
@@ -118,20 +138,29 @@ def _session(run: Sequence[Event], gap_s: int) -> Session:
     )
 
 
-def simulate(batches: Sequence[Sequence[Event]], gap_s: int, delay_s: int) -> list[SessionBatch]:
-    """Which events each micro-batch drops as late, and which sessions it writes."""
+def simulate(
+    batches: Sequence[Sequence[Event]], gap_s: int, delay_s: int, late_by: str = "event"
+) -> list[SessionBatch]:
+    """Which events each micro-batch drops as late, which sessions it writes, what it keeps.
+
+    `late_by="event"` is transformWithState's rule, `"session"` session_window's (see above).
+    """
     check_settings(gap_s, delay_s)
+    if late_by not in LATE_RULES:
+        raise ValueError(f"late_by must be one of {LATE_RULES}, not {late_by!r}")
+    reach = gap_s if late_by == "session" else 0  # how far past its time an event counts
     kept: list[Event] = []  # events in state: of sessions not written yet
     results: list[SessionBatch] = []
     latest: int | None = None
-    watermark: int | None = None
+    watermark: int | None = None  # the watermark micro-batch k runs with
+    late_before: int | None = None  # the watermark micro-batch k - 1 ran with
     for batch_id, new in enumerate(list(batches) + [[]]):
         if batch_id == len(batches):  # the input ended: one more micro-batch if the mark moved
-            if watermark is None or (results and results[-1].watermark_s == watermark):
+            if watermark is None or watermark == late_before:
                 break
-        result = SessionBatch(batch_id, watermark, list(new))
+        result = SessionBatch(batch_id, watermark, list(new), late_before_s=late_before)
         for event in new:
-            if watermark is not None and event.time_s <= watermark:
+            if late_before is not None and event.time_s + reach <= late_before:
                 result.late.append(event)
             else:
                 kept.append(event)
@@ -140,10 +169,11 @@ def simulate(batches: Sequence[Sequence[Event]], gap_s: int, delay_s: int) -> li
                 if session.end_s <= watermark:
                     result.written.append(session)
             kept = [e for e in kept if not _in_written(e, result.written, gap_s)]
-        result.open_users = len({e.user_id for e in kept})
+        result.pending = sorted(kept)
         results.append(result)
         if new:
             latest = max([e.time_s for e in new] + ([latest] if latest is not None else []))
+        late_before = watermark
         watermark = None if latest is None else latest - delay_s
     return results
 
