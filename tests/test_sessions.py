@@ -222,7 +222,9 @@ def _modelled(case):
     late_by = "event" if operator == "transformWithState" else "session"
     out = []
     for b in model.simulate(batches, gap_s, delay_s, late_by):
-        written = sorted((s.user_id, s.start_s, s.end_s, s.impressions, s.clicks) for s in b.written)
+        written = sorted(
+            (s.user_id, s.start_s, s.end_s, s.impressions, s.clicks) for s in b.written
+        )
         if operator == "transformWithState":
             in_state = sorted((e.user_id, e.time_s, e.kind) for e in b.pending)
         else:
