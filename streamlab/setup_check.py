@@ -96,18 +96,25 @@ def protobuf_check(load: Callable[[], None] = _import_state_messages) -> Check:
     return Check("protobuf", found, OK)
 
 
+MINIMUM_PYTHON = (3, 11)  # PySpark 4.3.0's Requires-Python, and pyproject.toml's
+PYTHON_ADVICE = (
+    "PySpark 4.3 needs Python 3.11 or newer: install Python 3.11+ and run `make setup` with it."
+)
+
+
+def python_check(version_info: tuple[int, ...] | None = None) -> Check:
+    """Is this Python one PySpark 4.3 runs on? (This interpreter's, unless one is given.)"""
+    if version_info is None:
+        version_info, found = tuple(sys.version_info), platform.python_version()
+    else:
+        found = ".".join(str(part) for part in version_info[:3])
+    ok = tuple(version_info[:2]) >= MINIMUM_PYTHON
+    return Check("Python", found, OK if ok else FAIL, "" if ok else PYTHON_ADVICE)
+
+
 def environment_checks() -> list[Check]:
     """Checks that need no Spark: Python, Java, packages, cores and memory."""
-    checks = []
-    py = platform.python_version()
-    checks.append(
-        Check(
-            "Python",
-            py,
-            OK if sys.version_info >= (3, 10) else FAIL,
-            "" if sys.version_info >= (3, 10) else "Use Python 3.10 or newer.",
-        )
-    )
+    checks = [python_check()]
     try:
         checks.append(Check("Java", check_java(), OK))
     except JavaError as exc:

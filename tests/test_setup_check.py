@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
+from importlib.metadata import metadata
+from pathlib import Path
+
 from streamlab import setup_check
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def verdicts(checks):
@@ -13,6 +19,24 @@ def test_this_machine_passes():
     got = verdicts(setup_check.environment_checks())
     assert got["Python"] == got["Java"] == got["PySpark"] == got["pandas"] == "ok"
     assert got["protobuf"] == "ok"
+
+
+def test_python_3_10_fails_and_3_11_passes():
+    """PySpark 4.3.0 requires Python 3.11 (its Requires-Python, and pyproject.toml's)."""
+    old = setup_check.python_check((3, 10, 14))
+    assert (old.item, old.found, old.verdict) == ("Python", "3.10.14", "FAIL")
+    assert "3.11" in old.advice and "3.10" not in old.advice
+    for version in ((3, 11, 0), (3, 12, 3), (3, 13, 1)):
+        check = setup_check.python_check(version)
+        assert (check.verdict, check.advice) == ("ok", ""), version
+    assert setup_check.python_check().verdict == "ok"  # this interpreter
+
+
+def test_the_minimum_python_is_pysparks_and_the_projects():
+    minimum = ">=" + ".".join(map(str, setup_check.MINIMUM_PYTHON))
+    assert metadata("pyspark")["Requires-Python"].replace(" ", "") == minimum
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["requires-python"].replace(" ", "") == minimum
 
 
 def test_missing_protobuf_fails_in_plain_words():
