@@ -1,8 +1,7 @@
 """The book's reading order keeps its promises.
 
-Every page's necessary prerequisites come before it in _toc.yml, every "What's next" leads to
-the page after it, and the glossary says a term is introduced on the first page, in reading
-order, whose prose uses it.
+Every page's necessary prerequisites come before it in _toc.yml, and every "What's next" leads to
+the page after it. (Where the glossary says a term is introduced: tests/test_glossary.py.)
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ import json
 import posixpath
 import re
 from pathlib import Path
-
-import pytest
 
 from tools.book_toc import REPO, reading_order
 
@@ -118,57 +115,12 @@ def next_page_problems(repo: Path = REPO) -> list[str]:
     return problems
 
 
-GLOSSARY = "chapters/appendix/glossary"
-
-
-def glossary_entries(repo: Path = REPO) -> list[tuple[str, str]]:
-    """(English term, page its "Introduced in" links to) for every glossary entry."""
-    text = (repo / f"{GLOSSARY}.md").read_text(encoding="utf-8")
-    body = text.split("```{glossary}", 1)[1].split("```", 1)[0]
-    entries = []
-    for block in body.strip().split("\n\n"):
-        lines = block.splitlines()
-        english = lines[0].strip()
-        definition = " ".join(line.strip() for line in lines if line.startswith("  "))
-        introduced = definition.split("*Introduced in:*", 1)[1]
-        entries.append((english, linked_pages(introduced, GLOSSARY)[0]))
-    return entries
-
-
-def term_pattern(term: str) -> re.Pattern:
-    """A term as prose writes it: any case, plural or not, words joined by a space or hyphen."""
-    words = re.sub(r"\s*\(.*\)", "", term).split()
-    parts = [re.escape(w).replace(r"\-", r"[- ]?") for w in words]
-    return re.compile(r"\b" + r"[- ]".join(parts) + r"(?:s|es)?\b", re.IGNORECASE)
-
-
-def first_use(term: str, repo: Path = REPO) -> str | None:
-    pattern = term_pattern(term)
-    for page in sequence(repo):
-        if pattern.search(prose(page, repo)):
-            return page
-    return None
-
-
-def glossary_problems(repo: Path = REPO) -> list[str]:
-    problems = []
-    for term, linked in glossary_entries(repo):
-        first = first_use(term, repo)
-        if first is not None and linked != first:
-            problems.append(f"{term!r}: introduced in {linked}, but first used in {first}")
-    return problems
-
-
 def test_every_necessary_prerequisite_comes_first():
     assert prerequisite_problems() == []
 
 
 def test_every_page_leads_to_the_next_in_reading_order():
     assert next_page_problems() == []
-
-
-def test_the_glossary_points_at_the_first_page_that_uses_each_term():
-    assert glossary_problems() == []
 
 
 def test_the_checks_read_the_pages():
@@ -178,17 +130,3 @@ def test_the_checks_read_the_pages():
     with_table = [page for page in order if prerequisites(page)]
     assert len(with_table) >= len(order) - 1  # the setup check needs nothing
     assert prerequisites("labs/02-sliding-windows")[1][2] == ["chapters/04-windows"]
-    assert len(glossary_entries()) >= 40
-
-
-@pytest.mark.parametrize(
-    ("term", "text", "found"),
-    [
-        ("Output mode", "three output modes", True),
-        ("Micro-batch", "micro batches and microbatches", True),
-        ("Trigger", "triggered", False),
-        ("RDD (resilient distributed dataset)", "an RDD", True),
-    ],
-)
-def test_a_term_is_found_as_prose_writes_it(term, text, found):
-    assert bool(term_pattern(term).search(text)) is found
