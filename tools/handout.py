@@ -1,12 +1,13 @@
 """The learner handout, chapters/handout.md, from the book's own sources.
 
 `python -m tools.handout` writes the page; `--check` writes nothing and fails when the page is
-stale (tests/test_handout.py). Each part comes from one place: the set-up commands from the
-README, the launch links from _config.yml, the cheat sheet from the rows of the appendix
-chapters/appendix/dstream-to-structured-streaming.md, the glossary terms from
-chapters/appendix/glossary.md (rows and terms chosen in tools/handout.yml), and the ten errors
-from tools/handout.yml, whose messages a test finds in the book. The print style that fits it
-on two A4 pages is in _assets/book.css.
+stale (tests/test_handout.py). Each part comes from one place: the repository and the launch
+links from _config.yml; the learner's set-up steps (`make` targets), the cheat sheet's rows
+that the appendix does not have and the ten errors from tools/handout.yml; the other rows of the
+cheat sheet from the appendix chapters/appendix/dstream-to-structured-streaming.md, and the
+glossary terms from chapters/appendix/glossary.md (rows and terms chosen in tools/handout.yml).
+Tests find each error's message in the book, each set-up target in the Makefile and each call of
+the cheat sheet in PySpark. The print style that fits it on two A4 pages is in _assets/book.css.
 """
 
 from __future__ import annotations
@@ -39,14 +40,12 @@ def load_spec(path: Path = SPEC) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def readme_commands(repo: Path = REPO) -> str:
-    """The README's code block under "Two commands"."""
-    text = (repo / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Two commands", 1)[1]
-    match = re.search(r"```bash\n(.*?)```", section, re.S)
-    if match is None:
-        raise ValueError("README.md has no bash block under 'Two commands'")
-    return match.group(1).rstrip("\n")
+def set_up_commands(spec: dict, repo_url: str) -> str:
+    """A learner's commands on their own machine: clone, then the `make` targets of the spec."""
+    width = max(len(command) for command, _ in spec["set_up"])
+    lines = [f"git clone {repo_url}", f"cd {repo_url.rstrip('/').rsplit('/', 1)[-1]}"]
+    lines += [f"{command:<{width}}  # {what}" for command, what in spec["set_up"]]
+    return "\n".join(lines)
 
 
 def table_rows(text: str) -> list[list[str]]:
@@ -65,13 +64,19 @@ def unlink(cell: str) -> str:
     return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", cell)
 
 
-def cheat_sheet(tasks: list[str], source: Path = CHEAT_SOURCE) -> list[tuple[str, str, str]]:
-    """(task, DStreams, Structured Streaming) of the appendix's rows, in the order asked."""
+def cheat_sheet(tasks: list[str | dict], source: Path = CHEAT_SOURCE) -> list[tuple[str, str, str]]:
+    """(task, DStreams, Structured Streaming) in the order asked: a task names the appendix's
+    row; a row of its own ({task, dstreams, structured}) is taken as it is."""
     rows = {r[0]: r for r in table_rows(source.read_text(encoding="utf-8")) if len(r) == 3}
-    missing = [t for t in tasks if t not in rows]
+    missing = [t for t in tasks if isinstance(t, str) and t not in rows]
     if missing:
         raise ValueError(f"no such rows in {source.name}: {missing}")
-    return [tuple(unlink(c) for c in rows[t]) for t in tasks]
+    return [
+        tuple(unlink(c) for c in rows[t])
+        if isinstance(t, str)
+        else (t["task"], t["dstreams"], t["structured"])
+        for t in tasks
+    ]
 
 
 def glossary_terms(path: Path = GLOSSARY) -> dict[str, tuple[str, str]]:
@@ -97,13 +102,21 @@ def launch_links(lab: str, repo: Path = REPO) -> tuple[str, str]:
     return binder, colab
 
 
+def repository_url(repo: Path = REPO) -> str:
+    """The book's repository, as _config.yml names it."""
+    config = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"]
+
+
+REPOSITORY_URL = repository_url()
+
+
 def render(repo: Path = REPO) -> str:
     spec = load_spec(repo / "tools" / "handout.yml")
-    config = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
-    repo_url = config["repository"]["url"]
+    repo_url = repository_url(repo)
     out = [
-        "<!-- Written by `python -m tools.handout` from the README, _config.yml, the appendix,",
-        "     the glossary and tools/handout.yml: edit those, not this page. -->",
+        "<!-- Written by `python -m tools.handout` from _config.yml, tools/handout.yml, the",
+        "     appendix and the glossary: edit those, not this page. -->",
         "",
         "# Learner handout",
         "",
@@ -113,16 +126,15 @@ def render(repo: Path = REPO) -> str:
         "",
         "## Set up",
         "",
-        f"On your own machine (Python 3.11+ and Java 17+), in a clone of {repo_url}:",
+        "Nothing to install: open your lab's copy in Binder or Colab (below). Or on your own "
+        "machine, with Python 3.11+ and Java 17+:",
         "",
         "```bash",
-        readme_commands(repo),
-        "make lab    # opens the notebooks in JupyterLab on 127.0.0.1",
+        set_up_commands(spec, repo_url),
         "```",
         "",
-        "Run `chapters/00-setup-check.ipynb` first: every verdict should say `ok`. "
-        "Nothing to install: open a lab in Binder or Colab below (one notebook at a time; "
-        "shut down each kernel when you finish).",
+        "Either way, run `chapters/00-setup-check.ipynb` first: every verdict should say `ok`. "
+        "Run one notebook at a time, and shut down each kernel when you finish.",
         "",
         "## The labs",
         "",
