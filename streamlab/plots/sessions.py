@@ -24,7 +24,7 @@ def sessions_chart(
 
     A session written by a micro-batch is blue and labelled with that micro-batch; one still
     open when the input ends (its end is after the final watermark) is grey; a late event,
-    dropped by the watermark, is a red ring. The dashed line is the final watermark.
+    dropped by the watermark, is an orange ring. The dashed line is the final watermark.
     """
     late = {e for r in results for e in r.late}
     kept = [e for batch in batches for e in batch if e not in late]
