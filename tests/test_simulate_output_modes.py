@@ -2,7 +2,10 @@
 
 Each word list goes to Spark as one text file per micro-batch (maxFilesPerTrigger=1); both
 queries of the model run in every output mode Spark accepts, and write through foreachBatch.
-The model must give the same rows from the same micro-batches, and refuse exactly the modes
+Micro-batch by micro-batch, the model must give the same rows written, the same rows in state
+(`numRowsTotal` of the progress's one state operator: words counted so far) and the same rows
+dropped as late (`numRowsDroppedByWatermark`: 0, as neither query has a watermark, so there is
+no delay to vary), or, for the filter, no state operator at all; and refuse exactly the modes
 Spark refuses.
 """
 
@@ -67,7 +70,9 @@ def by_batch(rows):
 
 
 @pytest.mark.parametrize("name", sorted(DATA))
-def test_written_rows_equal_spark(spark, name):
+def test_each_micro_batch_equals_spark(spark, name):
+    """Per micro-batch, each query in each mode Spark accepts: the rows written, and the rows in
+    state and rows dropped as late (or no state operator), against the model."""
     batches = DATA[name]
     drop = FileDrop(scratch_dir(f"output-modes-{name}"))
     for words in batches:
@@ -89,6 +94,16 @@ def test_written_rows_equal_spark(spark, name):
         model = simulate(batches, query, mode)
         expected = {o.batch_id: sorted(o.written) for o in model if o.written}
         assert got == expected, (name, query, mode)
+        state = [state_counts(p) for p in sorted(run.recentProgress, key=lambda p: p["batchId"])]
+        assert state == [(o.state_rows, o.dropped) for o in model], (name, query, mode)
+
+
+def state_counts(progress):
+    """(rows in state, rows dropped as late) of the one state operator; (None, None) if none."""
+    if not progress["stateOperators"]:
+        return None, None
+    (operator,) = progress["stateOperators"]
+    return operator["numRowsTotal"], operator["numRowsDroppedByWatermark"]
 
 
 @pytest.mark.parametrize(("query", "mode"), [("count", "append"), ("filter", "complete")])

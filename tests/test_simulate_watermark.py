@@ -1,9 +1,12 @@
 """The watermark model (streamlab.simulate.watermark) against real Structured Streaming.
 
 Each event list goes to Spark as one CSV file per micro-batch (maxFilesPerTrigger=1), through a
-windowed count with a watermark, in append and in update mode. The model must give the same rows
-in the same micro-batches, the same watermark per batch, and (where every word is unique) the
-same verdict on each event: counted or dropped, window by window.
+windowed count with a watermark, in append and in update mode, at delays of 0, 3, 4, 5, 8, 10, 12
+and 15 s. Micro-batch by micro-batch, in both modes, the model must give the same rows written,
+the same number of micro-batches, the same watermark, the same count of rows dropped as late
+(`numRowsDroppedByWatermark` of the query's progress: late (window, word) keys) and the same rows
+in state after the batch (`numRowsTotal`); and (where every word is unique) the same verdict on
+each event: counted or dropped, window by window.
 """
 
 from __future__ import annotations
@@ -110,7 +113,8 @@ def seconds(value):
 
 
 def run_spark(spark, name, evts, delay, window, slide):
-    """Append and update output of the real query, per batch, and the watermark per batch."""
+    """Append and update output of the real query per batch; from each query's progress, per
+    batch: the watermark (append's), and (rows dropped as late, rows in state)."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -160,7 +164,17 @@ def run_spark(spark, name, evts, delay, window, slide):
         mark = dt.datetime.fromisoformat(progress["eventTime"]["watermark"].rstrip("Z"))
         watermarks[progress["batchId"]] = None if mark.year == 1970 else seconds(mark)
     n_batches = {mode: len(table.parts) for mode, table in tables.items()}
-    return rows, watermarks, n_batches
+    state = {
+        mode: {p["batchId"]: state_counts(p) for p in query.recentProgress}
+        for mode, query in queries.items()
+    }
+    return rows, watermarks, n_batches, state
+
+
+def state_counts(progress):
+    """(rows dropped as late, rows in state) of the query's one stateful operator."""
+    (operator,) = progress["stateOperators"]
+    return operator["numRowsDroppedByWatermark"], operator["numRowsTotal"]
 
 
 @pytest.mark.parametrize(
@@ -168,11 +182,13 @@ def run_spark(spark, name, evts, delay, window, slide):
 )
 def test_model_equals_spark(spark, name, evts, delay, window, slide, unique):
     model = simulate(evts, delay, window, slide)
-    rows, watermarks, n_batches = run_spark(spark, name, evts, delay, window, slide)
+    rows, watermarks, n_batches, state = run_spark(spark, name, evts, delay, window, slide)
     for mode in ("append", "update"):
         expected = {b.batch: getattr(b, mode) for b in model.batches if getattr(b, mode)}
         assert rows[mode] == expected, f"{name}: {mode} mode"
         assert n_batches[mode] == len(model.batches), f"{name}: micro-batches ({mode})"
+        modelled = {b.batch: (b.dropped, b.state_rows) for b in model.batches}
+        assert state[mode] == modelled, f"{name}: (dropped, in state) per batch ({mode})"
     assert watermarks == {b.batch: b.watermark_s for b in model.batches}, name
     if unique:  # each word is one event: the update rows of its batch are its counted windows
         for fate in model.fates:

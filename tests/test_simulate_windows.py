@@ -1,5 +1,16 @@
 """The window model (streamlab.simulate.windows) against real PySpark, on the same input.
 
+The model is of DStream windows (`window`, `reduceByKeyAndWindow`, `countByWindow`), and
+predicts, per batch: whether a window is emitted there, and what it holds (each word with its
+count, words at 0 where PySpark updates the previous window with an inverse function). Both are
+compared batch by batch: the words of every emitted window, and the batches that emit (seen by
+an output operation of their own, so an empty window counts too). Rows dropped as late and rows
+in state, the standard's other two predictions, do not apply here: a DStream has no event time
+and no watermark (a record belongs to the batch it arrives in, so none is ever late or
+dropped), and windows keep no state store (Spark recomputes each window from the batches it
+covers, or, with an inverse function, from the previous window's result, which is what the
+zero counts show).
+
 Many (window, slide) pairs share one StreamingContext per batch interval: each pair is its own
 output operation on the same replayed stream, so 60+ combinations need only a few runs.
 """
@@ -64,20 +75,24 @@ def test_invalid_windows_get_plain_messages(batch, window, slide, message):
 
 @pytest.mark.parametrize("batch_s", sorted(COMBINATIONS))
 def test_window_membership_equals_spark(sc, batch_s):
-    """Which batches each window holds: Spark's window() against the model, every combination.
+    """Per batch, for every combination: whether Spark's window() emits there, and the words
+    (with their counts) of the batches it holds, against the model.
 
     Windows that slide alike share one output operation (tagged, then united), so a batch runs
-    one job per slide instead of one per combination.
+    one job per slide instead of one per combination; they emit in the same batches.
     """
     ssc = streaming_context(batch_s)
     words = replay(ssc, BATCHES).cache()  # each element is one word
     by_slide: dict[float, list] = {}
     for key in COMBINATIONS[batch_s]:
         by_slide.setdefault(key[1], []).append(tagged(words.window(*key), key))
-    outputs = [capture(ssc.union(*streams), ["tag", "word"]) for streams in by_slide.values()]
+    united = {slide_s: ssc.union(*streams) for slide_s, streams in by_slide.items()}
+    outputs = {slide_s: capture(stream, ["tag", "word"]) for slide_s, stream in united.items()}
+    times = {slide_s: emissions(stream) for slide_s, stream in united.items()}
     run(ssc, batches=N_BATCHES, timeout=180)
     got: dict = {}
-    for output in outputs:
+    emitted = {s: emitting_batches(outputs[s], times[s]) for s in outputs}
+    for output in outputs.values():
         for batch, key, word in output.frame(sort=False).values.tolist():
             window = got.setdefault(tuple(key), {}).setdefault(batch, {})
             window[word] = window.get(word, 0) + 1
@@ -85,7 +100,22 @@ def test_window_membership_equals_spark(sc, batch_s):
     for window_s, slide_s in COMBINATIONS[batch_s]:
         model = model_window_counts(BATCHES, batch_s, window_s, slide_s, N_BATCHES)
         label = f"batch {batch_s} s, window {window_s:g} s, slide {slide_s:g} s"
+        assert emitted[slide_s] == sorted(model), f"{label}: batches that emit"
         assert got.get((window_s, slide_s), {}) == {k: v for k, v in model.items() if v}, label
+
+
+def emissions(stream):
+    """The times (ms) of the batches in which `stream` emits, as its output operation sees
+    them: recorded on the driver, without a Spark job, so an empty window counts too."""
+    times = []
+    stream.foreachRDD(lambda time, _rdd: times.append(round(time.timestamp() * 1000)))
+    return times
+
+
+def emitting_batches(output, times):
+    """The batch numbers (as `capture` counts them) of the times `emissions` recorded."""
+    numbers = output.tracker.batch_numbers()
+    return sorted(numbers[t] for t in times if t in numbers)
 
 
 def tagged(stream, tag):
@@ -100,6 +130,11 @@ REDUCE_CASES = {0.2: [(5, 1), (4, 1), (3, 2), (1, 1)], 0.25: [(5, 1), (2, 2)]}
 
 @pytest.mark.parametrize("batch_s", sorted(REDUCE_CASES))
 def test_reduce_by_key_and_window_equals_spark(sc, tmp_path, batch_s):
+    """Per batch, for each window: each word's count in reduceByKeyAndWindow (without an
+    inverse function, with one, with one and a filter), and countByWindow's count, against the
+    model. Where PySpark works incrementally, countByWindow emits 0 for an empty window, so its
+    counts also show the batches that emit; which batches emit is compared, for every slide, in
+    test_window_membership_equals_spark."""
     ssc = streaming_context(batch_s, checkpoint=tmp_path / "ck")  # inverse functions need it
     words = replay(ssc, BATCHES).cache()
     pairs = words.map(lambda w: (w, 1)).cache()

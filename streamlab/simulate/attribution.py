@@ -18,13 +18,21 @@ from 0, whole seconds):
   state with the watermark computed after k - 1 and drops late rows with the one k - 1 ran with.
 * **Deduplication.** A click at or before the late-row watermark is dropped as late. Otherwise
   a click whose impression id is in state is a duplicate and removed; a new id is kept, and
-  stays in state until the watermark passes its first click's time + D.
+  stays in state while the watermark is before its first click's time + D: the micro-batch
+  whose eviction watermark reaches that time removes it.
 * **The join** follows `streamlab.simulate.joins` (its rules are tested against Spark there),
   with the watermark above.
 * **Windows after the join.** The join passes on a watermark of its own, held back by the time
   bound (an impression may still be written B seconds after the watermark passed it): the
   windows' watermark is the join's minus B. A window is written in the micro-batch whose
-  windows' watermark reaches its end, with every row the join wrote up to then.
+  windows' watermark reaches its end, with every row the join wrote up to then. A row the join
+  writes into a window closed in an earlier micro-batch would be dropped as late (Spark counts
+  such rows per window and campaign); holding the windows' watermark back by B is what keeps
+  the join's rows from being late there.
+* **What each micro-batch reports**, per stateful operator (Spark's `numRowsDroppedByWatermark`
+  and `numRowsTotal`): the deduplication's late clicks and ids in state (`late_clicks`,
+  `dedup_state`), the join's (`join`), and the windowed count's late keys and open windows
+  (`windows_dropped`, `open_windows`).
 
 `tests/test_lab4_attribution.py` runs the lab's own code (`streamlab.lessons.attribution`) on
 Spark for several settings and requires these numbers, micro-batch by micro-batch.
@@ -85,6 +93,8 @@ class Batch:
     windows: list[Window] = field(default_factory=list)  # CTR windows written
     join: JoinBatch | None = None  # what the join did (streamlab.simulate.joins)
     open_windows: list[Window] = field(default_factory=list)  # in state after the micro-batch
+    dedup_state: int = 0  # impression ids in the deduplication's state after the micro-batch
+    windows_dropped: int = 0  # (window, campaign) keys of the join's rows too late to count
 
 
 @dataclass(frozen=True)
@@ -115,12 +125,15 @@ def parse(batches: Sequence[Sequence[str]], stream: str) -> list[Line]:
 
 
 def deduplicate(clicks: Sequence[Line], marks: Sequence[float | None], delay_s: float):
-    """(kept clicks, late per batch, duplicates per batch), with the rules of the docstring."""
+    """(kept clicks, late per batch, duplicates per batch, ids in state after each batch), with
+    the rules of the docstring; `marks[k]` evicts in micro-batch k (the last one: the no-data
+    micro-batch that follows the input, if it runs)."""
     state: dict[str, float] = {}  # impression id -> first click time + delay
     kept: list[Line] = []
     late: dict[int, int] = {}
     duplicates: dict[int, int] = {}
-    for k in range(len(marks) - 1):
+    in_state: list[int] = []
+    for k in range(len(marks)):
         evict, late_mark = marks[k], marks[k - 1] if k > 0 else None
         for line in (c for c in clicks if c.batch == k):
             if late_mark is not None and line.time_s <= late_mark:
@@ -131,8 +144,9 @@ def deduplicate(clicks: Sequence[Line], marks: Sequence[float | None], delay_s: 
                 state[line.impression_id] = line.time_s + delay_s
                 kept.append(line)
         if evict is not None:
-            state = {key: expiry for key, expiry in state.items() if expiry >= evict}
-    return kept, late, duplicates
+            state = {key: expiry for key, expiry in state.items() if expiry > evict}
+        in_state.append(len(state))
+    return kept, late, duplicates, in_state
 
 
 def valid(lines: Sequence[Line]) -> list[Line]:
@@ -164,7 +178,7 @@ def simulate(
     valid_imps, valid_clicks = valid(impressions), valid(clicks)
     n = len(impression_lines)
     marks = watermarks(valid_imps, valid_clicks, delay_s, n)
-    kept, late, duplicates = deduplicate(valid_clicks, marks, delay_s)
+    kept, late, duplicates, dedup_state = deduplicate(valid_clicks, marks, delay_s)
     joined: list[JoinBatch] = simulate_join(
         [join_row(i) for i in valid_imps],
         [join_row(c) for c in kept],
@@ -176,6 +190,7 @@ def simulate(
     campaign_of = {ad: campaign for ad, campaign, _category in ad_catalogue()}
     ad_of = {line.impression_id: line.ad_id for line in valid_imps}
     counts: dict[tuple[int, str], list[int]] = {}  # open windows: [impressions, clicks]
+    closed: float | None = None  # windows ending before this are closed (previous micro-batch)
     out = []
     for step in joined:
         k = step.batch
@@ -186,6 +201,7 @@ def simulate(
                 1 for line in lines if line.batch == k and line.reason is not None
             )
         result.late_clicks = late.get(k, 0)
+        result.dedup_state = dedup_state[k]
         result.duplicates = duplicates.get(k, 0)
         result.kept = [c for c in kept if c.batch == k]
         result.clicks_kept = len(result.kept)
@@ -195,11 +211,16 @@ def simulate(
         written = [(i, t, True) for i, t, _ in step.pairs] + [
             (i, t, False) for i, t in step.unmatched
         ]
+        late_keys = set()
         for imp_id, time_s, clicked in written:
             key = (time_s // window_s * window_s, campaign_of[ad_of[imp_id]])
+            if closed is not None and key[0] + window_s < closed:
+                late_keys.add(key)  # its window closed in an earlier micro-batch
+                continue
             cell = counts.setdefault(key, [0, 0])
             cell[0] += 1
             cell[1] += clicked
+        result.windows_dropped = len(late_keys)
         if step.watermark_s is not None:
             closed = step.watermark_s - bound_s
             for key in sorted(counts):

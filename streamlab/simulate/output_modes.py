@@ -10,9 +10,11 @@ table each micro-batch hands to the sink:
   a watermark has no final rows, so Spark refuses append mode for it.
 
 Two queries over a stream of words are modelled: `count` (`groupBy("word").count()`) and
-`filter` (`where(word != "spark")`, no aggregation). `tests/test_simulate_output_modes.py` runs
-both, in every mode, through Spark and requires the same rows from the same micro-batches, and
-the same refusals.
+`filter` (`where(word != "spark")`, no aggregation). Neither has a watermark, so no row is ever
+dropped as late; `count` keeps one state row per word seen so far (in every mode), `filter`
+keeps no state at all. `tests/test_simulate_output_modes.py` runs both, in every mode, through
+Spark and requires the same rows from the same micro-batches, the same rows in state and rows
+dropped after each one, and the same refusals.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class MicroBatchOutput:
     new_rows: tuple[str, ...]
     result: tuple[Row, ...]  # counts sorted by word; filtered rows in arrival order
     written: tuple[Row, ...]  # in the same order
+    state_rows: int | None = None  # rows in state after it: words seen (None: no state kept)
+    dropped: int | None = None  # rows dropped as late: 0 without a watermark (None: no state)
 
     def written_mask(self) -> list[bool]:
         """For each row of `result`, whether the sink received it from this micro-batch."""
@@ -89,10 +93,14 @@ def simulate(batches: Sequence[Sequence[str]], query: str, mode: str) -> list[Mi
             result = tuple(sorted(counts.items()))
             changed = tuple(row for row in result if before.get(row[0]) != row[1])
             written = result if mode == "complete" else changed
+            state_rows, dropped = len(counts), 0
         else:
             new = [(w,) for w in words if w != FILTERED_OUT]
             kept.extend(new)
             result = tuple(kept)
             written = tuple(new)  # append and update write the same rows here
-        out.append(MicroBatchOutput(batch_id, query, tuple(words), result, written))
+            state_rows = dropped = None
+        out.append(
+            MicroBatchOutput(batch_id, query, tuple(words), result, written, state_rows, dropped)
+        )
     return out

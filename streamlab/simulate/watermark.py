@@ -8,8 +8,12 @@ The rules, measured on Spark 4.3 (tests/test_simulate_watermark.py checks them a
 * A row is dropped as late, window by window, when the window's end is at or before the
   watermark of the *previous* micro-batch (k - 1). A row in a sliding window can therefore be
   counted in one window and dropped from another.
+* Spark counts the late rows per (window, word) key, not per event: the aggregation merges a
+  batch's rows by key before its state store drops the late keys, so two late events of one
+  word in one window are one row dropped (`numRowsDroppedByWatermark`).
 * At the end of batch k, every window whose end is at or before batch k's own watermark is
-  removed from the state. Append mode emits it then, once, with its final count; update mode
+  removed from the state; the (window, word) keys left are its rows in state (`numRowsTotal`).
+  Append mode emits a window when it is removed, once, with its final count; update mode
   emits, in every batch, the windows whose count changed in that batch (with the new total).
 * When the last batch moved the watermark, Spark runs one more micro-batch without data, which
   evicts (and in append mode emits) the windows the new watermark closes.
@@ -69,6 +73,8 @@ class BatchResult:
     has_data: bool
     append: list[tuple[float, float, str, int]]
     update: list[tuple[float, float, str, int]]
+    dropped: int = 0  # (window, word) keys of this batch's events dropped as late
+    state_rows: int = 0  # (window, word) keys in state after the batch (closed ones evicted)
 
 
 @dataclass
@@ -125,6 +131,7 @@ def simulate(
         if not has_data and (batch == 0 or watermark == previous_watermark_after(results)):
             break
         changed: set[tuple[float, float, str]] = set()
+        late: set[tuple[float, float, str]] = set()
         batch_max = None
         for fate in fates:
             event = fate.event
@@ -134,6 +141,7 @@ def simulate(
             for start, end in windows_of(event.time_s, window_s, slide_s):
                 if previous_watermark is not None and end <= previous_watermark:
                     fate.dropped.append((start, end))
+                    late.add((start, end, event.word))
                     continue
                 fate.counted.append((start, end))
                 state[(start, end, event.word)] += 1
@@ -145,7 +153,18 @@ def simulate(
             append = sorted((*key, state[key]) for key in closed)
             for key in closed:
                 del state[key]
-        results.append(BatchResult(batch, previous_watermark, watermark, has_data, append, update))
+        results.append(
+            BatchResult(
+                batch,
+                previous_watermark,
+                watermark,
+                has_data,
+                append,
+                update,
+                len(late),
+                len(state),
+            )
+        )
         # End of the batch: the watermark for the next batch.
         if batch_max is not None:
             max_event = batch_max if max_event is None else max(max_event, batch_max)
