@@ -9,7 +9,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from ..simulate.joins import JoinBatch, Row
-from .style import PALETTE, finish, new_figure
+from .style import PALETTE, finish, new_figure, shade_without_input
 
 PAIRED, UNMATCHED, WAITING, DROPPED = PALETTE[2], PALETTE[3], "#9a9a9a", "#000000"
 
@@ -115,16 +115,7 @@ def state_rows_chart(
             color=colour,
         )
     if input_batches is not None and input_batches < longest:
-        ax.axvspan(input_batches - 0.5, longest - 0.5, color="0.92", zorder=0)
-        ax.text(
-            input_batches - 0.4,
-            0.03,
-            "no new input",
-            transform=ax.get_xaxis_transform(),
-            va="bottom",
-            fontsize=9,
-            color="0.3",
-        )
+        shade_without_input(ax, input_batches - 0.5, longest - 0.5, "no new input", pad=0.1)
     ax.set_xlim(-0.5, longest - 0.2)
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

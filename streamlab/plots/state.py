@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .style import PALETTE, STYLE, finish, new_figure
+from .style import PALETTE, STYLE, finish, new_figure, shade_without_input
 
 
 def state_size_lines(
@@ -30,16 +30,7 @@ def state_size_lines(
                 label=label,
             )
         if input_batches is not None and input_batches < longest:
-            ax.axvspan(input_batches + 0.5, longest + 0.5, color="0.92", zorder=0)
-            ax.text(
-                input_batches + 0.7,
-                0.03,
-                "no more input",
-                transform=ax.get_xaxis_transform(),
-                va="bottom",
-                fontsize=9,
-                color="0.3",
-            )
+            shade_without_input(ax, input_batches + 0.5, longest + 0.5, "no more input", pad=0.2)
         ax.set_xlim(0.5, longest + 0.5)
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -36,3 +36,17 @@ def finish(fig: Figure) -> Figure:
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def shade_without_input(ax: Axes, start: float, end: float, label: str, pad: float) -> None:
+    """Grey the micro-batches from `start` to `end` that read no input, labelled at the foot."""
+    ax.axvspan(start, end, color="0.92", zorder=0)
+    ax.text(
+        start + pad,
+        0.03,
+        label,
+        transform=ax.get_xaxis_transform(),
+        va="bottom",
+        fontsize=9,
+        color="0.3",
+    )
