@@ -24,16 +24,16 @@ help:
 	@sed -n "1,7p" Makefile
 
 java:
-	@$(PYTHON) streamlab/java.py
+	@$(PYTHON) streamlab/runtime/java.py
 
 # The exact packages of requirements.lock (hashes checked), then the book's helpers alone, then
 # the archive of the classes Spark's JVM loads (it starts in about half the time with it).
 $(STAMP): requirements.lock pyproject.toml
-	@$(PYTHON) streamlab/java.py
+	@$(PYTHON) streamlab/runtime/java.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m streamlab.class_archive
+	$(BIN)/python -m streamlab.runtime.build_cds
 	@touch $(STAMP)
 
 # Regenerate requirements.lock from pyproject.toml (every package with its hashes, from PyPI)

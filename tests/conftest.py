@@ -28,10 +28,11 @@ def spark(tmp_path_factory):
 @pytest.fixture
 def sc(spark, monkeypatch):
     """The SparkContext, with new StreamingContexts on Spark's ManualClock."""
-    from streamlab import sources, stop_streaming
-    from streamlab.session import use_manual_clock
+    from streamlab import stop_streaming
+    from streamlab.dstream import replay
+    from streamlab.dstream.context import use_manual_clock
 
-    monkeypatch.setattr(sources, "REPLAY_PARTITIONS", 1)
+    monkeypatch.setattr(replay, "QUEUE_PARTITIONS", 1)
     use_manual_clock(True)
     yield spark.sparkContext
     stop_streaming()  # a failing test must not leave a stream running for the next one

@@ -202,7 +202,7 @@ def test_install_wraps_the_library_from_outside(monkeypatch):
 
     import streamlab
 
-    capture = importlib.import_module("streamlab.capture")  # streamlab.capture is a function
+    capture = importlib.import_module("streamlab.dstream.batches")
     # Everything install() patches is put back after the test.
     for owner, name in [
         (streamlab, "run"),

@@ -55,7 +55,7 @@ def test_capture_survives_checkpointing(sc, tmp_path):
 
 def test_capture_keeps_only_the_outputs_of_the_current_context(sc):
     """Re-running a cell (a Lab 2 slider move) must not pile up every earlier output."""
-    from streamlab.capture import _OUTPUTS  # the registry (`streamlab.capture` is the function)
+    from streamlab.dstream.batches import _OUTPUTS
 
     first = streaming_context(0.2)
     old = capture(replay(first, [["a"]]), ["line"])
@@ -75,7 +75,7 @@ def test_capture_keeps_the_outputs_of_a_running_context(sc):
     """A context made by hand while another runs must not silence the running one."""
     from pyspark.streaming import StreamingContext
 
-    from streamlab.capture import _OUTPUTS  # the registry (`streamlab.capture` is the function)
+    from streamlab.dstream.batches import _OUTPUTS
 
     running = streaming_context(0.2)
     out = capture(replay(running, [["a"]]), ["line"])
@@ -151,7 +151,7 @@ def test_unit_tests_run_dstreams_on_the_manual_clock(sc):
     batches of 10 s take far less than 100 s because `run` advances the clock itself."""
     import time
 
-    from streamlab.capture import _manual_clock
+    from streamlab.dstream.batches import _manual_clock
 
     ssc = streaming_context(10)
     assert _manual_clock(ssc) is not None
@@ -166,6 +166,6 @@ def test_unit_tests_run_dstreams_on_the_manual_clock(sc):
 
 
 def test_real_clock_fixture_keeps_the_system_clock(sc_real_clock):
-    from streamlab.capture import _manual_clock
+    from streamlab.dstream.batches import _manual_clock
 
     assert _manual_clock(streaming_context(0.2)) is None

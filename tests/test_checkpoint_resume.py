@@ -5,7 +5,7 @@ per micro-batch; it keeps its counts in the state store under its checkpoint loc
 arrive in groups; after each group the query stops (`availableNow` ends it) and a fresh query
 resumes from the same checkpoint. Its final counts must equal one uninterrupted run and plain
 Python, and the micro-batch ids each run executes must be those the model
-(streamlab.simulate.checkpoints) predicts, with and without a crash.
+(streamlab.models.checkpoints) predicts, with and without a crash.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from streamlab import FileDrop, MicroBatchTable
 from streamlab.data import read_word_batches
 from streamlab.lessons.word_count import count_words_df
-from streamlab.simulate.checkpoints import (
+from streamlab.models.checkpoints import (
     checkpoint_at_stop,
     resume_plan,
     running_counts,
@@ -142,7 +142,7 @@ def test_crash_before_commit_replays_that_batch_once(spark, tmp_path, stop_after
 
 
 def test_model_rejects_impossible_stops():
-    from streamlab.simulate.checkpoints import ResumeSetupError
+    from streamlab.models.checkpoints import ResumeSetupError
 
     with pytest.raises(ResumeSetupError, match="between 0 and 8"):
         resume_plan(8, 9)

@@ -1,28 +1,28 @@
-"""The class-data archive of Spark's JVM (streamlab.class_archive): used when it is there and
-works, never installed when it does not (a damaged archive crashes the JVM)."""
+"""The class-data archive of Spark's JVM (streamlab.runtime.cds and .build_cds): used when it
+is there and works, never installed when it does not (a damaged archive crashes the JVM)."""
 
 from __future__ import annotations
 
 import pytest
 
-from streamlab import class_archive
-from streamlab.session import startup_settings
+from streamlab.runtime import build_cds, cds
+from streamlab.runtime.spark import startup_settings
 
 
 def test_no_archive_no_option(tmp_path, monkeypatch):
-    monkeypatch.setattr(class_archive, "ARCHIVE", tmp_path / "missing.jsa")
-    assert class_archive.java_options() == ""
+    monkeypatch.setattr(cds, "ARCHIVE", tmp_path / "missing.jsa")
+    assert cds.java_options() == ""
     assert "SharedArchiveFile" not in startup_settings()["spark.driver.extraJavaOptions"]
 
 
 def test_an_archive_is_given_to_spark_quietly(tmp_path, monkeypatch):
     archive = tmp_path / "spark.jsa"
     archive.write_bytes(b"made by build()")
-    monkeypatch.setattr(class_archive, "ARCHIVE", archive)
+    monkeypatch.setattr(cds, "ARCHIVE", archive)
     options = startup_settings()["spark.driver.extraJavaOptions"]
     assert f"-XX:SharedArchiveFile={archive}" in options
     assert "-Xlog:cds=off" in options  # a JVM that cannot use it says nothing in a notebook
-    monkeypatch.setenv(class_archive.OFF, "off")
+    monkeypatch.setenv(cds.OFF, "off")
     assert "SharedArchiveFile" not in startup_settings()["spark.driver.extraJavaOptions"]
 
 
@@ -31,5 +31,5 @@ def test_a_damaged_archive_is_refused(tmp_path):
     # installs an archive only after a JVM has started Spark from it with -Xshare:on.
     damaged = tmp_path / "damaged.jsa"
     damaged.write_bytes(b"\0" * 4096)
-    with pytest.raises(class_archive.ArchiveError, match="check run failed"):
-        class_archive.check(damaged, timeout=120)
+    with pytest.raises(build_cds.ArchiveError, match="check run failed"):
+        build_cds.check(damaged, timeout=120)

@@ -4,13 +4,13 @@ A master and one worker (1 core, 1 GiB) start from the PySpark installation on t
 bound to 127.0.0.1 on free ports, and are stopped at the end even when a test fails. Each
 application (streamlab/apps/) is submitted unchanged with spark-submit to the cluster; its
 tables must equal what plain Python computes from the input (the helpers of test_word_count.py
-and test_lab2_windows.py, and for Lab 4's ad_attribution the models streamlab.simulate.attribution
-and streamlab.simulate.sessions), the oracle that a local run of the same code is also held to.
+and test_lab2_windows.py, and for Lab 4's ad_attribution the models streamlab.models.attribution
+and streamlab.models.user_sessions), the oracle that a local run of the same code is also held to.
 The whole file takes about three minutes on two cores (ad_attribution alone about 80 s).
 
 The commands are those of chapters/09-laptop-to-cluster.md, built by streamlab.apps.submit (which
 Lab 4 also runs its application with), plus scratch folders under pytest's tmp_path and the
-book's small-JVM settings (streamlab/session.py).
+book's small-JVM settings (streamlab/runtime/spark.py).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from test_word_count import python_counts
 from streamlab.apps.submit import SPARK_HOME, spark_env, spark_submit, tail
 from streamlab.data import read_word_batches, words_by_batch
 from streamlab.data.ads import ad_catalogue, read_ad_batches
-from streamlab.java import find_java
-from streamlab.simulate import attribution as ad_model
-from streamlab.simulate import sessions as session_model
-from streamlab.simulate.watermark import Event, simulate
+from streamlab.models import attribution as ad_model
+from streamlab.models import user_sessions as session_model
+from streamlab.models.watermark import Event, simulate
+from streamlab.runtime.java import find_java
 
 pytestmark = pytest.mark.serial  # a master, a worker and several JVMs: run alone
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from streamlab import colab
-from streamlab.colab import COLAB_CLONE, JAVA_PACKAGE, in_colab, plan, prepare
+from streamlab.runtime import colab
+from streamlab.runtime.colab import COLAB_CLONE, JAVA_PACKAGE, in_colab, plan, prepare
 
 
 def test_nothing_happens_outside_colab():

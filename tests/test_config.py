@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streamlab import colab
+from streamlab.runtime import colab
 from tools.book_toc import reading_order
 from tools.lock import lock_hash, spec_hash
 
@@ -140,7 +140,7 @@ def test_notebook_rules(path):
     assert first.startswith("# Colab only"), "the first code cell is the Colab cell"
     assert code[0]["metadata"].get("tags") == ["remove-cell"], "the website hides it"
     assert colab.REPOSITORY_URL in first and colab.COLAB_CLONE in first
-    assert "from streamlab.colab import prepare" in first
+    assert "from streamlab.runtime.colab import prepare" in first
     assert nb["cells"][0]["cell_type"] == "markdown" and "".join(
         nb["cells"][0]["source"]
     ).startswith("# "), "a notebook opens with its title"

@@ -97,6 +97,6 @@ def test_the_labs_export_only_definitions():
         "word_count",
         "windows",
         "recommender",
-        "sessions",
+        "user_sessions",
         "attribution",
     }

@@ -1,7 +1,7 @@
 """Every notebook cell that draws a figure stores it as a PNG: the website shows stored outputs.
 
 A code cell draws a figure when it has alt text for one (`mystnb.image.alt`, which the site puts
-on the cell's image), or when it calls a function of `streamlab.plots` that returns a Figure.
+on the cell's image), or when it calls a function of `streamlab.figures` that returns a Figure.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def figure_functions(tree: ast.AST) -> set[str]:
-    """The names a notebook imports from `streamlab.plots` whose return annotation is Figure."""
+    """The names a notebook imports from `streamlab.figures` whose return annotation is Figure."""
     names = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("streamlab.plots"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("streamlab.figures"):
             module = importlib.import_module(node.module)
             for alias in node.names:
                 function = getattr(module, alias.name, None)
@@ -99,7 +99,7 @@ def test_the_rule_finds_the_books_figures():
 
 def test_a_plot_call_without_alt_or_output_is_caught(tmp_path):
     sources = [
-        "from streamlab.plots.joins import join_chart",
+        "from streamlab.figures.joins import join_chart",
         "join_chart(a, b, c, 1)",  # draws: caught
         "def draw(a):\n    return join_chart(a, a, a, 1)",  # only defines a drawing
         "join_chart",  # no call

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from streamlab.java import JavaError, check_java, parse_java_major
+from streamlab.runtime.java import JavaError, check_java, parse_java_major
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def test_java_home_wins_over_path(monkeypatch, tmp_path):
 
 
 def test_make_stops_with_a_plain_message_without_java(tmp_path):
-    """`make` runs streamlab/java.py with the system Python before anything else."""
+    """`make` runs streamlab/runtime/java.py with the system Python before anything else."""
     env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
     python_dir = str(Path(sys.executable).parent)
     env["PATH"] = python_dir  # Python is found, java is not

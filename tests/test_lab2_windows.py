@@ -1,6 +1,6 @@
 """Lab 2's code (streamlab.lessons.windows, exported from the lab) against plain Python.
 
-The expected results here do not use `streamlab.simulate`: they follow the definitions. A
+The expected results here do not use `streamlab.models`: they follow the definitions. A
 DStream batch k (interval B) holds the events that arrived in [(k-1)·B, k·B); a window of length
 W sliding by S is emitted at every batch k with k·B a multiple of S and holds batches
 k - W/B + 1 ... k. An event-time window [s, s + W) holds the events that happened in it.

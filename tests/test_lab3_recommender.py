@@ -17,8 +17,8 @@ from streamlab.data.clicks import (
     read_click_batches,
     write_click_batches,
 )
+from streamlab.evaluation import auc
 from streamlab.lessons.recommender import parse_clicks, parse_line
-from streamlab.metrics import auc
 
 GOOD = "2026-03-02T06:00:03,10.0.4.17,1042,/sports/article-7,view,ad-07,sports"
 LOG = read_click_batches()

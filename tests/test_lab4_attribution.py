@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from streamlab.data.ads import START, read_ad_batches
-from streamlab.simulate import attribution as model
+from streamlab.models import attribution as model
 from tests.streams import run_to_end
 
 IMPRESSIONS = read_ad_batches("impressions")

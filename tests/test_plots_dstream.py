@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamlab.plots.dstream import dstream_grid
+from streamlab.figures.dstream import dstream_grid
 
 STAGES = ["lines", "words"]
 OPERATIONS = ["flatMap(str.split)"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
-from streamlab.plots.architecture import architecture_diagram
-from streamlab.plots.timeline import batch_timeline, delay_per_batch, queue_chart
-from streamlab.simulate.batches import queue_batches
+from streamlab.figures.architecture import architecture_diagram
+from streamlab.figures.timeline import batch_timeline, delay_per_batch, queue_chart
+from streamlab.models.batches import queue_batches
 
 
 def texts(fig: Figure) -> list[str]:

@@ -7,14 +7,14 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from streamlab.plots.windows import (
+from streamlab.figures.windows import (
     PAGE_WIDTH_IN,
     describe_counts,
     window_heatmap,
     window_table,
     window_timeline,
 )
-from streamlab.simulate.windows import WindowSetupError, window_outputs
+from streamlab.models.windows import WindowSetupError, window_outputs
 
 BATCHES = [["a", "b", "a"], ["b"], [], ["c", "a"], ["a"], [], [], ["b", "b", "d"]]
 

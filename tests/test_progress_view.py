@@ -1,4 +1,4 @@
-"""The live progress view (streamlab.progress_view) and the progress chart's rows."""
+"""The live progress view (streamlab.widgets.progress_view) and the progress chart's rows."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pyspark.sql import functions as F
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.errors import RunError
-from streamlab.plots.progress import progress_chart, progress_row
-from streamlab.progress_view import ProgressView
+from streamlab.figures.progress import progress_chart, progress_row
+from streamlab.widgets.progress_view import ProgressView
 
 
 def counting_query(spark, name, batches):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from streamlab.metrics import BatchScores, auc
+from streamlab.evaluation import BatchScores, auc
 
 
 def scored(spark, pairs):

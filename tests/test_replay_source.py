@@ -13,13 +13,9 @@ from pathlib import Path
 import pytest
 
 from streamlab import MicroBatchTable, scratch_dir
-from streamlab.sources import (
-    ReplayStreamReader,
-    read_json_batches,
-    register_replay,
-    replay_files,
-    replay_lines,
-)
+from streamlab.structured import register_sources
+from streamlab.structured.json_sink import read_json_batches
+from streamlab.structured.replay_source import ReplayStreamReader, replay_files, replay_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 COLUMNS = ["batch_id", "file_index", "file", "line", "value"]
@@ -27,7 +23,7 @@ COLUMNS = ["batch_id", "file_index", "file", "line", "value"]
 
 @pytest.fixture
 def replay_spark(spark):
-    register_replay(spark)
+    register_sources(spark)
     return spark
 
 
@@ -209,7 +205,7 @@ def test_sink_writes_each_batch_once_also_when_spark_replays_it(replay_spark):
 
 
 def test_sink_abort_removes_staged_files(tmp_path):
-    from streamlab.sources import JsonBatchCommit, JsonBatchWriter
+    from streamlab.structured.json_sink import JsonBatchCommit, JsonBatchWriter
 
     writer = JsonBatchWriter(str(tmp_path))
     staged = tmp_path / "_staging" / "x.jsonl"

@@ -19,12 +19,7 @@ from streamlab import (
     scratch_dir,
     streaming_context,
 )
-from streamlab.session import (
-    DRIVER_MEMORY,
-    master_url,
-    startup_settings,
-    submitted_settings,
-)
+from streamlab.runtime.spark import DRIVER_MEMORY, master_url, startup_settings, submitted_settings
 
 
 def test_get_spark_returns_the_running_session(spark):
@@ -53,7 +48,7 @@ def test_small_machine_defaults(spark):
 
 
 def test_python_workers_are_forked_from_the_books_daemon_with_their_code_loaded(spark):
-    """A task's worker is a child of streamlab.worker_daemon, with pyspark.worker imported
+    """A task's worker is a child of streamlab.runtime.worker_daemon, with pyspark.worker imported
     before the fork (so shared, not copied into each worker), and pandas never loaded."""
 
     def where_am_i(_):
@@ -67,7 +62,7 @@ def test_python_workers_are_forked_from_the_books_daemon_with_their_code_loaded(
     [(parent, pandas_loaded)] = (
         spark.sparkContext.parallelize([0], 1).mapPartitions(where_am_i).collect()
     )
-    assert b"streamlab.worker_daemon" in parent
+    assert b"streamlab.runtime.worker_daemon" in parent
     assert not pandas_loaded
 
 
@@ -77,7 +72,7 @@ def test_the_daemon_is_set_for_local_masters_only(monkeypatch):
     monkeypatch.setenv("SPARK_MASTER", "spark://127.0.0.1:7077")
     assert "spark.python.daemon.module" not in startup_settings(None)
     monkeypatch.setenv("SPARK_MASTER", "local[2]")
-    assert startup_settings(None)["spark.python.daemon.module"] == "streamlab.worker_daemon"
+    assert startup_settings(None)["spark.python.daemon.module"] == "streamlab.runtime.worker_daemon"
 
 
 def test_what_the_daemon_loads_before_forking_starts_no_thread():
@@ -87,7 +82,7 @@ def test_what_the_daemon_loads_before_forking_starts_no_thread():
     import sys
 
     code = (
-        "import sys, threading, streamlab.worker_daemon, streamlab.lessons.word_count, "
+        "import sys, threading, streamlab.runtime.worker_daemon, streamlab.lessons.word_count, "
         "streamlab.lessons.windows; "
         "print(threading.active_count(), 'pandas' in sys.modules)"
     )
@@ -223,7 +218,7 @@ def test_a_kernel_that_exits_leaves_no_scratch_folder_and_no_jvm(tmp_path):
         "import streamlab\n"
         "spark = streamlab.get_spark()\n"
         "assert spark.range(3).count() == 3\n"
-        "print(streamlab.session.scratch_root())\n"
+        "print(streamlab.runtime.scratch.scratch_root())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=180
@@ -248,7 +243,7 @@ def test_folders_of_killed_kernels_are_removed_at_the_next_start(tmp_path):
     import os
     import subprocess
 
-    from streamlab.session import remove_stale_scratch
+    from streamlab.runtime.scratch import remove_stale_scratch
 
     finished = subprocess.Popen(["true"])
     finished.wait()  # its process id is no longer running
@@ -268,7 +263,7 @@ def test_return_freed_memory_gives_freed_pages_back_to_the_system(tmp_path):
     script = tmp_path / "trim.py"
     script.write_text(
         "import psutil\n"
-        "from streamlab.session import return_freed_memory\n"
+        "from streamlab.runtime.memory import return_freed_memory\n"
         "rss = lambda: psutil.Process().memory_info().rss / 2**20\n"
         "junk = [bytes(2000) for _ in range(50_000)]  # 100 MB from malloc's heap\n"
         "above = bytes(2000)  # still in use, above them: the heap's top cannot shrink\n"

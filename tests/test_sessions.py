@@ -1,6 +1,6 @@
 """Chapter 13's sessions: the plain-Python model, and Spark's two ways, micro-batch by micro-batch.
 
-The processor is the one chapter 13 teaches (streamlab/lessons/sessions.py, exported from the
+The processor is the one chapter 13 teaches (streamlab/lessons/user_sessions.py, exported from the
 notebook); `session_window` is Spark's built-in. For each (gap, delay), on the shipped ad files
 and on a small stream built to hold late events, Spark must do in every micro-batch what the
 model says: run with the same watermark, write the same sessions, drop the same number of rows
@@ -19,7 +19,7 @@ import pytest
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.data.ads import START, read_ad_batches
-from streamlab.simulate import sessions as model
+from streamlab.models import user_sessions as model
 
 IMPRESSIONS = read_ad_batches("impressions")
 CLICKS = read_ad_batches("clicks")
@@ -153,7 +153,7 @@ def _session_window(events, gap_s, delay_s):
 
 def _start(spark, case, folder):
     """Start one case's query (four run at once: each spends most of its time waiting)."""
-    from streamlab.lessons.sessions import user_sessions
+    from streamlab.lessons.user_sessions import user_sessions
 
     data, gap_s, delay_s, operator = case
     impressions, clicks = (IMPRESSIONS, CLICKS) if data == "shipped" else DATA[data]

@@ -6,7 +6,7 @@ import tomllib
 from importlib.metadata import metadata
 from pathlib import Path
 
-from streamlab import setup_check
+from streamlab.runtime import setup_check
 
 REPO = Path(__file__).resolve().parent.parent
 

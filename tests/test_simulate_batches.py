@@ -1,4 +1,4 @@
-"""The micro-batch model (streamlab.simulate.batches), alone and against real PySpark.
+"""The micro-batch model (streamlab.models.batches), alone and against real PySpark.
 
 Spark runs one batch at a time: a batch waits until it is cut and the previous batch is done.
 The queue model must predict Spark's scheduling delays from Spark's own processing times.
@@ -11,7 +11,7 @@ import time
 import pytest
 
 from streamlab import replay, run, streaming_context
-from streamlab.simulate.batches import (
+from streamlab.models.batches import (
     batch_of,
     group_into_batches,
     is_stable,

@@ -1,4 +1,4 @@
-"""The stream-stream join model (streamlab.simulate.joins) against real Structured Streaming.
+"""The stream-stream join model (streamlab.models.joins) against real Structured Streaming.
 
 The book's ad streams (data/ads: impressions and clicks, late lines, duplicates, malformed lines)
 go to Spark one file per micro-batch and side (maxFilesPerTrigger=1); the join runs for many
@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.data.ads import START, read_ad_batches
-from streamlab.simulate.joins import JoinSetupError, join_rows, simulate
+from streamlab.models.joins import JoinSetupError, join_rows, simulate
 from tests.ad_streams import parsed
 
 # (delay, bound) in seconds: no delay, short and long delays, bounds shorter and longer than

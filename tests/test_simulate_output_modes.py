@@ -1,4 +1,4 @@
-"""The output-mode model (streamlab.simulate.output_modes) against real Structured Streaming.
+"""The output-mode model (streamlab.models.output_modes) against real Structured Streaming.
 
 Each word list goes to Spark as one text file per micro-batch (maxFilesPerTrigger=1); both
 queries of the model run in every output mode Spark accepts, and write through foreachBatch.
@@ -19,7 +19,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
-from streamlab.simulate.output_modes import (
+from streamlab.models.output_modes import (
     FILTERED_OUT,
     MODES,
     QUERIES,

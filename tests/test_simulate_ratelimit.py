@@ -1,4 +1,4 @@
-"""The rate-limit model (streamlab.simulate.ratelimit) against Spark's file source.
+"""The rate-limit model (streamlab.models.ratelimit) against Spark's file source.
 
 The files are all in the folder before the query starts; with `availableNow`, Spark reads them
 in micro-batches capped by maxFilesPerTrigger or maxBytesPerTrigger, and the model must predict
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
-from streamlab.simulate.ratelimit import backlog_run, split_by_bytes, split_by_limit
+from streamlab.models.ratelimit import backlog_run, split_by_bytes, split_by_limit
 
 LINES = [[f"file{k} line{i}" for i in range(k % 3 + 1)] for k in range(7)]
 

@@ -1,4 +1,4 @@
-"""The state model (streamlab.simulate.state) against real PySpark `updateStateByKey`.
+"""The state model (streamlab.models.state) against real PySpark `updateStateByKey`.
 
 The same update function (a running total that expires after N idle batches) runs in Spark and
 in the model, on the same replayed visitor batches; the number of keys after every batch, and
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from streamlab import capture, replay, run, streaming_context
-from streamlab.simulate.state import (
+from streamlab.models.state import (
     check_idle_batches,
     state_sizes,
     states_after_each_batch,

@@ -1,4 +1,4 @@
-"""The watermark model (streamlab.simulate.watermark) against real Structured Streaming.
+"""The watermark model (streamlab.models.watermark) against real Structured Streaming.
 
 Each event list goes to Spark as one CSV file per micro-batch (maxFilesPerTrigger=1), through a
 windowed count with a watermark, in append and in update mode, at delays of 0, 3, 4, 5, 8, 10, 12
@@ -17,7 +17,7 @@ import random
 import pytest
 
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
-from streamlab.simulate.watermark import (
+from streamlab.models.watermark import (
     Event,
     WatermarkSetupError,
     simulate,

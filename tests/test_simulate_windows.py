@@ -1,4 +1,4 @@
-"""The window model (streamlab.simulate.windows) against real PySpark, on the same input.
+"""The window model (streamlab.models.windows) against real PySpark, on the same input.
 
 The model is of DStream windows (`window`, `reduceByKeyAndWindow`, `countByWindow`), and
 predicts, per batch: whether a window is emitted there, and what it holds (each word with its
@@ -22,7 +22,7 @@ import operator
 import pytest
 
 from streamlab import capture, replay, run, streaming_context
-from streamlab.simulate.windows import (
+from streamlab.models.windows import (
     WindowSetupError,
     check_window,
     count_by_window,
@@ -179,7 +179,7 @@ def test_reduce_by_key_and_window_equals_spark(sc, tmp_path, batch_s):
 
 def test_the_jvm_refuses_what_the_model_refuses(sc):
     """chapter 4's look past PySpark's check: the JVM's WindowedDStream says the same."""
-    from streamlab.windows_jvm import jvm_window_refusal
+    from streamlab.dstream.windows_jvm import jvm_window_refusal
 
     ssc = streaming_context(0.5)
     words = replay(ssc, [["a"]])

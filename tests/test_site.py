@@ -519,7 +519,7 @@ def test_a_refused_setting_shows_the_notebooks_message(browser, site_url):
         )
         state = root.evaluate(WIDGET_STATE_JS)
         _, message = widget_frames.render_setting(
-            "streamlab.widget_draws:sliding_windows",
+            "streamlab.figures.windows:sliding_windows",
             {"batch_s": 0.5, "window_s": 1.25, "slide_s": 1.0},
         )
         assert state["message"] == f"Not a valid setting: {message}"

@@ -6,7 +6,7 @@ checked against independent answers:
 * a running word count of data/words in complete mode: at every batch id, the state the reader
   returns equals the whole result table the sink received in that micro-batch;
 * chapter 11's stream-stream join of the ad streams: at every batch id, the rows the reader
-  returns for each side (`joinSide`) are as many as the join model (`streamlab.simulate.joins`)
+  returns for each side (`joinSide`) are as many as the join model (`streamlab.models.joins`)
   keeps in state. The model exposes counts of buffered rows, not the rows, so the counts are
   compared, every buffered row is checked against the model's watermark (none is one the
   watermark had evicted), and the two sides add up to the progress report's `numRowsTotal`.
@@ -20,7 +20,7 @@ from pyspark.sql import functions as F
 from streamlab import FileDrop, scratch_dir
 from streamlab.data import read_word_batches
 from streamlab.data.ads import START, read_ad_batches
-from streamlab.simulate.joins import join_rows, simulate
+from streamlab.models.joins import join_rows, simulate
 from tests.ad_streams import parsed
 from tests.streams import run_to_end
 

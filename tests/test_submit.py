@@ -10,7 +10,7 @@ import pytest
 
 from streamlab.apps.common import AppError
 from streamlab.apps.submit import spark_submit, submit_command
-from streamlab.java import find_java
+from streamlab.runtime.java import find_java
 
 
 def test_a_bad_setting_fails_with_the_app_and_the_parsers_message(tmp_path):

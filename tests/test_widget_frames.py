@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 
-from streamlab import widget_draws
+from streamlab.figures import scaling, timeline, windows
 from streamlab.widgets import declaration, slider
 from tools import widget_frames
 from tools.widget_frames import Widget, book_widgets, build, draw_fingerprint, setting_hash
@@ -30,7 +30,7 @@ def small_widget(draw, controls, page="chapters/test-page", number=1) -> Widget:
 
 
 def test_every_combination_in_mixed_radix_order():
-    widget = small_widget(widget_draws.sliding_windows, CHAPTER_04_CONTROLS)
+    widget = small_widget(windows.sliding_windows, CHAPTER_04_CONTROLS)
     settings = list(widget.settings())
     assert len(settings) == 8 * 24 * 24
     assert settings[0] == ("0-0-0", {"batch_s": 0.25, "window_s": 0.25, "slide_s": 0.25})
@@ -43,7 +43,7 @@ def test_every_combination_in_mixed_radix_order():
 
 def test_slider_values_are_the_notebook_values_without_float_noise():
     spec = declaration(
-        widget_draws.batch_queue,
+        timeline.batch_queue,
         {
             "batch_interval": slider("b", 0.5, 0.25, 3, 0.25),
             "input_rate": slider("r", 40, 10, 250, 10),
@@ -65,15 +65,15 @@ def test_a_draw_defined_in_a_notebook_has_no_import_path():
 
 
 def test_the_fingerprint_follows_the_code_and_data_a_draw_uses():
-    windows = draw_fingerprint("streamlab.widget_draws:sliding_windows")
-    assert windows == draw_fingerprint("streamlab.widget_draws:sliding_windows")
-    assert windows != draw_fingerprint("streamlab.widget_draws:batching_timeline")
+    windows = draw_fingerprint("streamlab.figures.windows:sliding_windows")
+    assert windows == draw_fingerprint("streamlab.figures.windows:sliding_windows")
+    assert windows != draw_fingerprint("streamlab.figures.timeline:batching_timeline")
     mods: set[str] = set()
-    parts = widget_frames._function_parts(widget_draws.sliding_windows, set(), mods)
+    parts = widget_frames._function_parts(windows.sliding_windows, set(), mods)
     assert any("WINDOW_WORD_BATCHES = [" in p for p in parts)  # the data it shows
-    assert "streamlab.plots.windows" in mods
-    closure = widget_frames.module_closure("streamlab.plots.windows")
-    assert "streamlab.simulate.windows" in closure  # what plots.windows imports, transitively
+    assert "streamlab.figures.windows" in mods
+    closure = widget_frames.module_closure("streamlab.figures.windows")
+    assert "streamlab.models.windows" in closure  # what plots.windows imports, transitively
     # the same setting of two draws, or two settings of one draw, are cached apart
     assert setting_hash(windows, {"a": 1}) != setting_hash(windows, {"a": 2})
 
@@ -84,7 +84,7 @@ def decoded(data: bytes) -> np.ndarray:
 
 def test_build_draws_each_setting_once_and_then_takes_it_from_the_cache(tmp_path):
     widget = small_widget(
-        widget_draws.rate_cap, {"limit": slider("cap (records/s)", 200, 0, 400, 25, "records/s")}
+        scaling.rate_cap, {"limit": slider("cap (records/s)", 200, 0, 400, 25, "records/s")}
     )
     site, cache = tmp_path / "site", tmp_path / "cache"
     cold = build(site, cache, [widget], jobs=2)
@@ -94,7 +94,7 @@ def test_build_draws_each_setting_once_and_then_takes_it_from_the_cache(tmp_path
     assert index["messages"][0].startswith("a cap below the normal input rate")
     assert not (site / "_widgets" / widget.id / "1.webp").exists()
     frame = (site / "_widgets" / widget.id / "8.webp").read_bytes()  # limit = 200
-    fig = widget_draws.rate_cap(200)
+    fig = scaling.rate_cap(200)
     expected = io.BytesIO()
     fig.savefig(expected, format="png", **widget_frames.SAVE_OPTIONS)
     assert np.array_equal(decoded(frame), decoded(expected.getvalue()))  # lossless
@@ -125,8 +125,12 @@ def test_every_widget_of_the_book_is_live_or_says_why_not():
 
 def test_a_refused_setting_stores_the_notebooks_plain_message():
     values = {"batch_s": 0.5, "window_s": 1.25, "slide_s": 1.0}
-    frame, message = widget_frames.render_setting("streamlab.widget_draws:sliding_windows", values)
+    frame, message = widget_frames.render_setting(
+        "streamlab.figures.windows:sliding_windows", values
+    )
     assert frame is None
     assert "must be a multiple of the batch interval" in message
-    frame, message = widget_frames.render_setting("streamlab.widget_draws:rate_cap", {"limit": 0})
+    frame, message = widget_frames.render_setting(
+        "streamlab.figures.scaling:rate_cap", {"limit": 0}
+    )
     assert message is None and frame[:4] == b"RIFF"  # a WebP file

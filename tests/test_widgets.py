@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from streamlab import SetupError, StreamingSetupError, StreamRunError
-from streamlab.java import JavaError
-from streamlab.simulate.checkpoints import ResumeSetupError
-from streamlab.simulate.watermark import WatermarkSetupError
-from streamlab.simulate.windows import WindowSetupError, check_window
+from streamlab.models.checkpoints import ResumeSetupError
+from streamlab.models.watermark import WatermarkSetupError
+from streamlab.models.windows import WindowSetupError, check_window
+from streamlab.runtime.java import JavaError
 from streamlab.widgets import Explorer, slider
 
 
@@ -123,27 +123,25 @@ def test_a_bug_in_a_draw_function_surfaces(bug, expected):
 
 def shown_bundles(monkeypatch) -> list[tuple[dict, dict]]:
     """What explore displays, (bundle, metadata) per call."""
-    import streamlab.widgets
+    import streamlab.widgets.live
 
     shown = []
     monkeypatch.setattr(
-        streamlab.widgets, "display", lambda bundle, raw, metadata: shown.append((bundle, metadata))
+        streamlab.widgets.live, "display", lambda bundle, raw, metadata: shown.append((bundle, metadata))
     )
     return shown
 
 
 def test_explore_records_the_widget_for_the_website_in_the_output_metadata(monkeypatch):
-    from streamlab import widget_draws
+    from streamlab.figures import scaling
     from streamlab.widgets import WIDGET_MIME, explore
 
     shown = shown_bundles(monkeypatch)
-    explore(
-        widget_draws.rate_cap, {"limit": slider("cap (records/s)", 200, 0, 400, 25, "records/s")}
-    )
+    explore(scaling.rate_cap, {"limit": slider("cap (records/s)", 200, 0, 400, 25, "records/s")})
     bundle, metadata = shown[0]
     assert {"image/png", "text/plain"} <= set(bundle) and WIDGET_MIME not in bundle
     declared = metadata[WIDGET_MIME]
-    assert declared["draw"] == "streamlab.widget_draws:rate_cap"
+    assert declared["draw"] == "streamlab.figures.scaling:rate_cap"
     (control,) = declared["controls"]
     assert control["kind"] == "range" and control["label"] == "cap (records/s)"
     assert control["values"][:3] == [0, 25, 50] and control["values"][-1] == 400
@@ -151,15 +149,15 @@ def test_explore_records_the_widget_for_the_website_in_the_output_metadata(monke
 
 
 def test_a_kernel_only_widget_says_why_and_a_site_draw_replaces_a_spark_draw(monkeypatch):
-    from streamlab import widget_draws
+    from streamlab.figures import windows
     from streamlab.widgets import WIDGET_MIME, explore
 
     shown = shown_bundles(monkeypatch)
     explore(draw_window, controls(), kernel_only="it needs a Spark run")
     assert shown[-1][1][WIDGET_MIME] == {"kernel_only": "it needs a Spark run", "controls": []}
-    explore(draw_window, controls(), site_draw=widget_draws.window_counts_by_model)
+    explore(draw_window, controls(), site_draw=windows.window_counts_by_model)
     declared = shown[-1][1][WIDGET_MIME]
-    assert declared["draw"] == "streamlab.widget_draws:window_counts_by_model"
+    assert declared["draw"] == "streamlab.figures.windows:window_counts_by_model"
     assert declared["site_draw"] is True
 
 

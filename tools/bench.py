@@ -196,8 +196,8 @@ def _role(proc: psutil.Process, cmdline: list[str]) -> str:
 
 
 # PySpark's worker daemon, and the book's, which loads the worker's code before it forks
-# (streamlab/worker_daemon.py); a local Spark of the book runs the second.
-DAEMON_MODULES = ("pyspark.daemon", "streamlab.worker_daemon")
+# (streamlab/runtime/worker_daemon.py); a local Spark of the book runs the second.
+DAEMON_MODULES = ("pyspark.daemon", "streamlab.runtime.worker_daemon")
 
 
 def _is_daemon(cmdline: list[str]) -> bool:
@@ -453,7 +453,7 @@ def machine_info() -> dict[str, str]:
     """What the benchmark ran on: CPU, cores, memory, OS, Python, Java, PySpark, date."""
     import pyspark
 
-    from streamlab.java import find_java, java_version
+    from streamlab.runtime.java import find_java, java_version
 
     cpu = platform.processor() or platform.machine()
     try:

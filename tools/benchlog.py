@@ -107,8 +107,7 @@ def install() -> None:
 
     import streamlab
 
-    # The module, not the attribute: `streamlab.capture` is the re-exported function capture().
-    capture = importlib.import_module("streamlab.capture")
+    capture = importlib.import_module("streamlab.dstream.batches")
     if not getattr(capture.run, "_streamlab_bench", False):
         capture.run = _logged_run(capture.run)
     streamlab.run = capture.run  # the re-export notebooks import

@@ -2,7 +2,7 @@
 its five queries run to the end of their input, each result written as CSV.
 
 The Spark code is the lab's own, imported from `streamlab.lessons.attribution` (the cells of
-labs/04-ad-attribution.ipynb tagged `export`) and `streamlab.lessons.sessions` (chapter 13's
+labs/04-ad-attribution.ipynb tagged `export`) and `streamlab.lessons.user_sessions` (chapter 13's
 `user_sessions`). The input is replayed as in the lab: the driver drops the files of --input
 (data/ads), one per micro-batch and stream, into WORK_DIR/impressions and WORK_DIR/clicks, and
 every query reads one file of each per micro-batch, so every run gives the same numbers on any
@@ -21,7 +21,7 @@ State is kept in RocksDB, which `transformWithState` requires. Results, in --out
 
 `batch_id` is Spark's micro-batch (from 0). Every time (click_time, impression_time, start,
 end) is a whole number of seconds after 2026-03-02 12:00:00 (`streamlab.data.ads.START`), the
-times of the plain-Python model `streamlab.simulate.attribution`. `line_counts` has a row for
+times of the plain-Python model `streamlab.models.attribution`. `line_counts` has a row for
 each micro-batch and stream, 0 lines included (a file can be empty).
 
 Lab 4 runs it with `--partitions 1`, as the lab's own Spark (one partition per stateful
@@ -61,9 +61,9 @@ from streamlab.lessons.attribution import (
     read_ads,
     verdicts,
 )
-from streamlab.lessons.sessions import user_sessions
-from streamlab.session import get_spark
-from streamlab.sources import FileDrop
+from streamlab.lessons.user_sessions import user_sessions
+from streamlab.runtime.spark import get_spark
+from streamlab.structured.file_drop import FileDrop
 
 STREAMS = ("impressions", "clicks")
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"

@@ -1,7 +1,7 @@
 """What the applications share: their options, locations every node resolves alike, emptying a
 checkpoint, waiting for a query with a timeout, writing CSV.
 
-Spark itself comes from `streamlab.session`, as in the notebooks: `get_spark(app_name)` and
+Spark itself comes from `streamlab.runtime.spark`, as in the notebooks: `get_spark(app_name)` and
 `streaming_context(batch_s, checkpoint)`. Nothing names a master: `spark-submit --master URL`
 sets it (with the driver's memory and Java options), and an application started with plain
 `python -m` gets $SPARK_MASTER or `local[*]`, like a notebook.

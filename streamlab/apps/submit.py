@@ -5,7 +5,7 @@
     <pyspark>/bin/spark-submit --master local[2] --driver-memory 512m ... \\
         streamlab/apps/ad_attribution.py ...
 
-from the repository's root, with the book's small-JVM settings (`streamlab.session`), bound to
+from the repository's root, with the book's small-JVM settings (`streamlab.runtime.spark`), bound to
 127.0.0.1, and returns the finished process with its output as text. stdout holds what the
 application's Python writes (its first line says where it ran; spark-submit passes on the
 driver's stderr there too, so a traceback is in stdout), stderr what the JVM writes: Spark's log,
@@ -33,7 +33,7 @@ from pathlib import Path
 import pyspark
 
 from streamlab.apps.common import AppError
-from streamlab.session import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG, driver_java_options
+from streamlab.runtime.spark import DRIVER_MEMORY, JVM_OPTIONS, LOG4J_CONFIG, driver_java_options
 
 __all__ = [
     "APPS",
@@ -79,7 +79,7 @@ def spark_env(tmp: Path) -> dict[str, str]:
         "SPARK_LOG_DIR": str(tmp / "logs"),
         "SPARK_PID_DIR": str(tmp / "pids"),
         "SPARK_LOCAL_DIRS": str(scratch),
-        "STREAMLAB_SCRATCH": str(scratch),  # the app's scratch root (streamlab.session)
+        "STREAMLAB_SCRATCH": str(scratch),  # the app's scratch root (streamlab.runtime.scratch)
         "PYTHONPATH": python_path,  # executors import streamlab from this repository
         "PYSPARK_PYTHON": sys.executable,  # ... and the packages of this environment
         "PYSPARK_DRIVER_PYTHON": sys.executable,

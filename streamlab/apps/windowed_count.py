@@ -38,7 +38,6 @@ from streamlab.apps.common import (
     location,
     write_tables,
 )
-from streamlab.capture import MicroBatchTable, capture, run
 from streamlab.data import (
     EVENT_EPOCH,
     WORD_EVENTS_FILE,
@@ -47,15 +46,19 @@ from streamlab.data import (
     read_word_events,
     words_by_batch,
 )
+from streamlab.dstream.batches import capture, run
+from streamlab.dstream.context import streaming_context
+from streamlab.dstream.replay import replay
 from streamlab.lessons.windows import (
     event_time_counts,
     stream_word_events,
     windowed_counts,
     windowed_total,
 )
-from streamlab.session import get_spark, streaming_context
-from streamlab.simulate.windows import WindowSetupError, check_window
-from streamlab.sources import FileDrop, replay
+from streamlab.models.windows import WindowSetupError, check_window
+from streamlab.runtime.spark import get_spark
+from streamlab.structured.file_drop import FileDrop
+from streamlab.structured.micro_batch_table import MicroBatchTable
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -34,16 +34,19 @@ from streamlab.apps.common import (
     location,
     write_tables,
 )
-from streamlab.capture import MicroBatchTable, capture, run
 from streamlab.data import WORDS_DIR, read_batch_files
+from streamlab.dstream.batches import capture, run
+from streamlab.dstream.context import streaming_context
+from streamlab.dstream.replay import replay
 from streamlab.lessons.word_count import (
     count_words,
     count_words_df,
     running_totals,
     top_words,
 )
-from streamlab.session import get_spark, streaming_context
-from streamlab.sources import FileDrop, replay
+from streamlab.runtime.spark import get_spark
+from streamlab.structured.file_drop import FileDrop
+from streamlab.structured.micro_batch_table import MicroBatchTable
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

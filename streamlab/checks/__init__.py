@@ -2,7 +2,7 @@
 
 A learner copy leaves the body of a lab's key functions to write. After each one, a check runs
 the learner's function on a small input and compares what comes out with a plain-Python oracle
-or the book's model of Spark's rules (`streamlab.simulate`), then says in plain words what was
+or the book's model of Spark's rules (`streamlab.models`), then says in plain words what was
 expected, what came out, and a hint. In the lab itself the same checks run on the book's code
 and say so.
 
@@ -21,9 +21,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..capture import capture, run
-from ..session import get_context, scratch_dir, streaming_context, use_manual_clock
-from ..sources import replay
+from ..dstream.batches import capture, run
+from ..dstream.context import streaming_context, use_manual_clock
+from ..dstream.replay import replay
+from ..runtime.scratch import scratch_dir
+from ..runtime.spark import get_context
 
 F = TypeVar("F")
 

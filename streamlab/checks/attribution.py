@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..lessons import attribution as book
-from ..session import get_spark, scratch_dir
+from ..runtime.scratch import scratch_dir
+from ..runtime.spark import get_spark
 from . import Mismatch, verdict
 
 TASKS = {

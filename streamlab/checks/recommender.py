@@ -11,7 +11,8 @@ from collections.abc import Callable
 from statistics import mean
 
 from ..lessons import recommender as book
-from ..session import get_spark, scratch_dir
+from ..runtime.scratch import scratch_dir
+from ..runtime.spark import get_spark
 from . import Mismatch, verdict
 
 TASKS = {

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from ..capture import MicroBatchTable
 from ..data.word_events import EVENT_EPOCH
 from ..lessons import windows as book
-from ..session import get_spark, scratch_dir
-from ..simulate.watermark import Event, simulate
-from ..simulate.windows import model_window_counts
-from ..sources import FileDrop
+from ..models.watermark import Event, simulate
+from ..models.windows import model_window_counts
+from ..runtime.scratch import scratch_dir
+from ..runtime.spark import get_spark
+from ..structured.file_drop import FileDrop
+from ..structured.micro_batch_table import MicroBatchTable
 from . import Mismatch, run_dstream, show_batches, verdict
 
 TASKS = {

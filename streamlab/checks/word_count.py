@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pyspark.sql import functions as F
 
 from ..lessons import word_count as book
-from ..session import get_spark
+from ..runtime.spark import get_spark
 from . import Mismatch, run_dstream, show_batches, verdict
 
 # The functions a learner copy leaves to write, and what to write in each (the stub's comment).

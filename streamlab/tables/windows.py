@@ -1,7 +1,7 @@
 """Display tables of the window chapter and Lab 2: captured output side by side, as text.
 
 Plumbing only: the Spark code and the checks (`assert`) stay in the notebooks; these helpers
-turn captured rows (`streamlab.capture`) into the small tables a reader compares by eye.
+turn captured rows (`streamlab.dstream.batches`) into the small tables a reader compares by eye.
 """
 
 from __future__ import annotations

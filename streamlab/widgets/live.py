@@ -19,8 +19,6 @@ of a Spark run), or is declared `kernel_only` with the reason, and the website k
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from collections.abc import Callable
 from typing import Any
@@ -29,26 +27,9 @@ import ipywidgets as widgets
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from .errors import RunError, SetupError
-from .java import JavaError
-
-LIVE_NOTE = (
-    "A still picture of the default setting. Open this page in Binder or Colab (rocket icon) "
-    "or run it in Jupyter to move the sliders."
-)
-# The caption of a widget that moves on the website (every setting drawn in advance).
-SITE_NOTE = (
-    "Move the controls: the pictures were computed in advance for every setting, by the same "
-    "code the notebook runs. Open this page in Binder or Colab (rocket icon) to run it live."
-)
-WIDGET_MIME = "application/vnd.streamlab.widget+json"
-
-
-def png_base64(fig: Figure) -> str:
-    """The figure as base64 PNG, as notebooks store images."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", facecolor="white")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+from ..errors import RunError, SetupError
+from ..runtime.java import JavaError
+from .spec import LIVE_NOTE, WIDGET_MIME, import_path, png_base64
 
 
 def slider(
@@ -116,14 +97,6 @@ class Explorer:
         self.figure = None
         self.output.outputs = ()
         self.output.append_stdout(f"{prefix}: {message}\n")
-
-
-def import_path(draw: Callable[..., Any]) -> str | None:
-    """`module:name` of a function the build can import, or None (defined in a notebook)."""
-    module, name = getattr(draw, "__module__", None), getattr(draw, "__qualname__", "")
-    if not module or module == "__main__" or "<" in name:
-        return None
-    return f"{module}:{name}"
 
 
 def _grid(low: float, high: float, step: float) -> list[float]:

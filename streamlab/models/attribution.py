@@ -20,7 +20,7 @@ from 0, whole seconds):
   a click whose impression id is in state is a duplicate and removed; a new id is kept, and
   stays in state while the watermark is before its first click's time + D: the micro-batch
   whose eviction watermark reaches that time removes it.
-* **The join** follows `streamlab.simulate.joins` (its rules are tested against Spark there),
+* **The join** follows `streamlab.models.joins` (its rules are tested against Spark there),
   with the watermark above.
 * **Windows after the join.** The join passes on a watermark of its own, held back by the time
   bound (an impression may still be written B seconds after the watermark passed it): the
@@ -91,7 +91,7 @@ class Batch:
     pairs: list[tuple[str, int, int]] = field(default_factory=list)  # attributed clicks
     unclicked: list[tuple[str, int]] = field(default_factory=list)  # written with NULL
     windows: list[Window] = field(default_factory=list)  # CTR windows written
-    join: JoinBatch | None = None  # what the join did (streamlab.simulate.joins)
+    join: JoinBatch | None = None  # what the join did (streamlab.models.joins)
     open_windows: list[Window] = field(default_factory=list)  # in state after the micro-batch
     dedup_state: int = 0  # impression ids in the deduplication's state after the micro-batch
     windows_dropped: int = 0  # (window, campaign) keys of the join's rows too late to count
@@ -155,7 +155,7 @@ def valid(lines: Sequence[Line]) -> list[Line]:
 
 
 def join_row(line: Line) -> Row:
-    """A valid line as a row of the join model (and of `streamlab.plots.joins`)."""
+    """A valid line as a row of the join model (and of `streamlab.figures.joins`)."""
     return Row(line.impression_id, line.time_s, line.batch)
 
 

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..simulate.checkpoints import checkpoint_at_stop, resume_plan
+from ..models.checkpoints import checkpoint_at_stop, resume_plan
 from .style import PALETTE, STYLE, finish, new_figure
 
 
@@ -102,3 +102,12 @@ def resume_timeline(n_batches: int, stop_after: int, crashed: bool = False) -> F
             frameon=False,
         )
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+
+def restart_from_checkpoint(stop_after: int, crashed: bool) -> Figure:
+    """Chapter 06: which of eight micro-batches run again after a stop or a crash."""
+    return resume_timeline(8, stop_after=int(stop_after), crashed=crashed)

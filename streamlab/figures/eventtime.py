@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..simulate.watermark import WatermarkRun
+from ..models import watermark as watermark_model
+from ..models.watermark import WatermarkRun
 from .style import PALETTE, STYLE, finish, new_figure
 
 MARKERS = {  # status -> (marker, colour, legend label)
@@ -230,3 +231,33 @@ def processing_vs_event_time(
         ax.grid(axis="x", visible=False)
         ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3, bbox_to_anchor=(0.0, -0.2))
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+# Chapter 07: (event time in seconds after 12:00:00, word), one list per micro-batch.
+LATE_ARRIVALS = [
+    [(3, "spark"), (7, "kafka"), (12, "spark")],
+    [(15, "state"), (9, "kafka"), (21, "spark")],
+    [(24, "spark"), (6, "state"), (18, "kafka")],
+    [(33, "spark"), (8, "kafka"), (19, "state")],
+    [(38, "kafka"), (17, "spark"), (26, "state")],
+    [(44, "spark"), (14, "kafka"), (29, "spark")],
+]
+
+
+LATE_EVENTS = [
+    watermark_model.Event(t, batch, word)
+    for batch, pairs in enumerate(LATE_ARRIVALS)
+    for t, word in pairs
+]
+
+
+def watermark_delay(delay: float) -> Figure:
+    """Chapter 07: which events a watermark of `delay` seconds keeps and drops."""
+    result = watermark_model.simulate(LATE_EVENTS, delay_s=delay, window_s=10)
+    dropped = sum(f.status == "dropped" for f in result.fates)
+    return event_time_chart(
+        result, window_s=10, title=f"Watermark delay {delay:g} s: {dropped} events dropped"
+    )

@@ -1,22 +1,5 @@
-"""A class-data archive of Spark's JVM, so that it starts and warms up in about half the time.
-
-Spark's JVM loads and verifies some twenty thousand classes from its jars before a first query
-answers: on two busy cores that is most of the 10-30 s a notebook waits for `get_spark()` and its
-first job. Java 17 can keep the classes an application loaded in an archive file
-(class-data sharing: `-XX:ArchiveClassesAtExit` writes it when a JVM exits, and
-`-XX:SharedArchiveFile` maps it at the next start, with the classes already parsed and
-verified). Measured here with the book's settings: Spark's start, a first SQL job and a
-stateful streaming query took 13-15 s instead of 27-31 s on a loaded machine, and the JVM
-held the same memory (324 MiB PSS with the archive, 327 without).
-
-`make setup` builds the archive once (`python -m streamlab.class_archive`), by running what
-every notebook does first (start Spark, a SQL job, a stateful streaming query) in a JVM that
-writes the archive when it exits. It is checked by a
-second JVM that must start from it, and only then put in place: a damaged archive would crash
-the JVM (SIGBUS), so a half-written file is never installed. Without an archive (Colab, or
-before `make setup`) Spark starts as usual, only slower; a JVM that cannot use the archive (Java
-was upgraded, the jars moved) ignores it and says nothing (its `cds` log is off).
-"""
+"""Build the class-data archive of Spark's JVM (see `streamlab.runtime.cds`): `python -m
+streamlab.runtime.build_cds`, run by `make setup`."""
 
 from __future__ import annotations
 
@@ -27,19 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyspark
-
-ARCHIVE = Path(sys.prefix) / "share" / "streamlab" / f"spark-{pyspark.__version__}-classes.jsa"
-OFF = "STREAMLAB_CLASS_ARCHIVE"  # set to "off": get_spark starts Spark without the archive
-QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"  # an unusable archive is ignored, silently
-
-
-def java_options(archive: Path | None = None) -> str:
-    """The JVM options that use the archive, or "" when there is none (or it is turned off)."""
-    archive = archive or ARCHIVE
-    if os.environ.get(OFF, "").lower() == "off" or not archive.is_file():
-        return ""
-    return f"-XX:SharedArchiveFile={archive} {QUIET}"
+from ..structured.file_drop import FileDrop
+from .cds import ARCHIVE, OFF
+from .scratch import scratch_dir
+from .spark import JVM_OPTIONS, get_spark, stop_spark
 
 
 def _workload() -> None:
@@ -52,9 +26,6 @@ def _workload() -> None:
     23 MiB, one with RocksDB, joins and pyspark.ml as well (240 MB) 42 MiB, for no faster start.
     """
     from pyspark.sql import functions as F
-
-    from .session import get_spark, scratch_dir
-    from .sources import FileDrop
 
     spark = get_spark()
     spark.range(10).count()
@@ -84,7 +55,6 @@ class ArchiveError(RuntimeError):
 
 def _child(step: str, jvm_option: str, timeout: float) -> None:
     """Run `step` ("workload" or "check") in a fresh Python and JVM with this extra JVM option."""
-    from .session import JVM_OPTIONS
 
     with tempfile.TemporaryDirectory(prefix="streamlab-archive-scratch-") as scratch:
         env = {
@@ -93,7 +63,7 @@ def _child(step: str, jvm_option: str, timeout: float) -> None:
             "STREAMLAB_JVM_OPTS": f"{JVM_OPTIONS} {jvm_option}",
             "STREAMLAB_SCRATCH": scratch,
         }
-        command = [sys.executable, "-m", "streamlab.class_archive", "--step", step]
+        command = [sys.executable, "-m", "streamlab.runtime.build_cds", "--step", step]
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
@@ -124,7 +94,6 @@ def check(archive: Path, timeout: float = 300) -> None:
 
 
 def _run_step(step: str) -> None:
-    from .session import get_spark, stop_spark
 
     if step == "workload":
         _workload()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from ..simulate.joins import JoinBatch, Row
+from ..data.ads import read_ad_batches
+from ..models import joins as join_model
+from ..models.joins import JoinBatch, Row
 from .style import PALETTE, finish, new_figure, shade_without_input
 
 PAIRED, UNMATCHED, WAITING, DROPPED = PALETTE[2], PALETTE[3], "#9a9a9a", "#000000"
@@ -137,3 +140,30 @@ def _late_rows(impressions, clicks, batches) -> set[tuple[str, Row]]:
             if mark is not None and row.time_s <= mark:
                 out.add((kind, row))
     return out
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+
+@functools.cache
+def ad_join_rows() -> tuple[list, list]:
+    """The valid impressions and clicks of data/ads, as the join model's rows."""
+    impressions = join_model.join_rows(read_ad_batches("impressions"))
+    clicks = join_model.join_rows(read_ad_batches("clicks"))
+    return impressions, clicks
+
+
+def stream_join(delay: float, bound: float) -> Figure:
+    """Chapter 11: a left outer stream-stream join with a watermark delay and a time bound."""
+    impressions, clicks = ad_join_rows()
+    model = join_model.simulate(impressions, clicks, delay, bound, outer=True)
+    pairs = sum(len(b.pairs) for b in model)
+    nulls = sum(len(b.unmatched) for b in model)
+    return join_chart(
+        impressions,
+        clicks,
+        model,
+        bound_s=bound,
+        title=f"Watermark {delay:g} s, clicks within {bound:g} s: {pairs} pairs, {nulls} NULL rows",
+    )

@@ -1,6 +1,6 @@
 """Window figures: batches on a time axis, and one bar per window Spark emits, with its counts.
 
-Everything drawn comes from the pure-Python model (`streamlab.simulate.windows`), so a figure
+Everything drawn comes from the pure-Python model (`streamlab.models.windows`), so a figure
 redraws instantly and raises the model's plain `WindowSetupError` for a setting Spark refuses.
 """
 
@@ -17,7 +17,8 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
-from ..simulate.windows import check_window, model_window_counts, window_outputs
+from ..data import read_word_events, words_by_batch
+from ..models.windows import check_window, model_window_counts, window_outputs
 from .style import PALETTE, STYLE, finish, new_figure
 
 
@@ -306,3 +307,57 @@ def _span(k: int, batches: Sequence[int], sep: str = "\n") -> str:
         return f"{k}{sep}none"
     low, high = min(batches), max(batches)
     return f"{k}{sep}{low}–{high}" if low != high else f"{k}{sep}{low}"
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+# Chapter 04: the words of ten batches (half a second each), and how long each run lasts.
+WINDOW_WORD_BATCHES = [
+    ["spark", "stream", "spark"],
+    ["stream"],
+    [],
+    ["kafka", "spark"],
+    ["spark"],
+    [],
+    [],
+    ["stream", "stream", "batch"],
+    ["spark"],
+    [],
+]
+
+
+WINDOW_RUN_BATCHES = 12
+
+
+def sliding_windows(batch_s: float, window_s: float, slide_s: float) -> Figure:
+    """Chapter 04: the windows `reduceByKeyAndWindow` emits, and what each one counts."""
+    return window_timeline(
+        batch_s, window_s, slide_s, batches=WINDOW_WORD_BATCHES, n_batches=WINDOW_RUN_BATCHES
+    )
+
+
+# Lab 2: the six words of the article's word count.
+LAB2_WORDS = ["hello", "world", "spark", "streaming", "big", "data"]
+
+
+def window_counts_by_model(batch_s: float, window_s: float, slide_s: float) -> Figure:
+    """Lab 2 on the website: the windowed word counts from the book's model of Spark.
+
+    The lab's widget re-runs the DStream job on Spark; without a kernel the website draws the
+    same counts from `model_window_counts`, which tests/test_simulate_windows.py proves equal
+    to `reduceByKeyAndWindow`, and shows no run time.
+    """
+    replayed = words_by_batch(read_word_events(), batch_s)
+    n = len(replayed)
+    counts = model_window_counts(replayed, batch_s, window_s, slide_s, n_batches=n)
+    rows = [(k, word, c) for k, window in counts.items() for word, c in window.items()]
+    result = pd.DataFrame(rows, columns=["batch", "word", "count"])
+    covered = dict(window_outputs(n, batch_s, window_s, slide_s))
+    return window_heatmap(
+        result,
+        covered,
+        LAB2_WORDS,
+        title=f"Window {window_s:g} s, slide {slide_s:g} s, batch interval "
+        f"{batch_s:g} s: {n} batches, counted by the book's model of Spark",
+    )

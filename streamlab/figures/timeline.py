@@ -8,7 +8,13 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..errors import SetupError
-from ..simulate.batches import QueuedBatch, group_into_batches
+from ..models.batches import (
+    QueuedBatch,
+    group_into_batches,
+    is_stable,
+    queue_batches,
+    random_arrivals,
+)
 from .style import PALETTE, STYLE, finish, new_figure
 
 MAX_BATCHES_DRAWN = 200
@@ -128,3 +134,40 @@ def delay_per_batch(
         ax.set_title(title, fontsize=10)
         ax.legend(loc="upper left", fontsize=9, frameon=False)
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+# Chapter 01: eight events a second for six seconds, cut into batches.
+BATCHING_EVENTS = random_arrivals(rate_per_s=8, duration_s=6, seed=3)
+
+
+def batching_timeline(batch_interval: float) -> Figure:
+    """Chapter 01: the same events cut into batches of `batch_interval` seconds."""
+    return batch_timeline(BATCHING_EVENTS, batch_interval, duration_s=6)
+
+
+# Chapter 02: the cost of a batch, fixed part plus a cost per record.
+QUEUE_FIXED_S = 0.5  # per batch
+
+
+QUEUE_PER_RECORD_S = 0.005  # per record (10 ms, on two partitions in parallel)
+
+
+def batch_queue(batch_interval: float, input_rate: float) -> Figure:
+    """Chapter 02: twelve batches queued at an input rate; stable or falling behind."""
+    if round(batch_interval * 1000) != batch_interval * 1000:
+        raise SetupError("Spark counts the batch interval in whole ms.")
+    n = 12
+    events = random_arrivals(input_rate, n * batch_interval, seed=4)
+    grouped = group_into_batches(events, batch_interval)
+    sizes = [len(grouped.get(k, [])) for k in range(1, n + 1)]
+    costs = [QUEUE_FIXED_S + size * QUEUE_PER_RECORD_S for size in sizes]
+    runs = queue_batches(batch_interval, costs)
+    stable = is_stable(batch_interval, input_rate, QUEUE_PER_RECORD_S, QUEUE_FIXED_S)
+    title = (
+        f"{input_rate:g} records/s, interval {batch_interval:g} s, "
+        f"mean processing {sum(costs) / n:.2f} s: {'stable' if stable else 'unstable'}"
+    )
+    return queue_chart(runs, batch_interval, title=title)

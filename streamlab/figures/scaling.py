@@ -5,7 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from ..simulate.ratelimit import BacklogRun
+from ..errors import SetupError
+from ..models.ratelimit import BacklogRun, backlog_run
 from .style import PALETTE, STYLE, finish, new_figure
 
 
@@ -69,3 +70,33 @@ def backlog_chart(
         bottom.set_xticks(batches)
         top.set_title(title)
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+# Chapter 08: records per second in each one-second batch: a burst in the middle.
+BURST_ARRIVALS = [100] * 3 + [400] * 5 + [100] * 10
+
+
+def burst(limit: float | None):
+    """Chapter 08: the burst processed with an optional cap in records per second."""
+    return backlog_run(
+        BURST_ARRIVALS,
+        batch_s=1.0,
+        cost_per_record_s=0.004,
+        overhead_s=0.1,
+        limit_per_s=limit,
+    )
+
+
+def rate_cap(limit: float) -> Figure:
+    """Chapter 08: the burst's backlog with a cap of `limit` records/s (0: no cap)."""
+    if 0 < limit < 100:
+        raise SetupError(
+            "a cap below the normal input rate (100 records/s) never drains"
+            " the backlog; choose 0 (no cap) or at least 100"
+        )
+    cap = limit or None
+    label = f"cap {limit:g} records/s" if cap else "no cap"
+    return backlog_chart(burst(cap), cap, title=f"Burst of input, {label}")

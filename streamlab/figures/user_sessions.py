@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..simulate.sessions import Event, SessionBatch, clock, sessions_of
+from ..data.ads import read_ad_batches
+from ..models import user_sessions as sessions_model
+from ..models.user_sessions import Event, SessionBatch, clock, sessions_of
 from .style import PALETTE, finish, new_figure
 
 WRITTEN, OPEN, LATE = PALETTE[0], "#BBBBBB", PALETTE[3]
@@ -96,3 +99,20 @@ def sessions_chart(
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=5,
               fontsize=8, frameon=False)  # fmt: skip
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+
+@functools.cache
+def ad_event_batches() -> list:
+    """The ad streams' events per micro-batch, as the sessions model reads them."""
+    return sessions_model.event_batches(read_ad_batches("impressions"), read_ad_batches("clicks"))
+
+
+def session_gap_and_delay(gap_s: float, delay_s: float) -> Figure:
+    """Chapter 13: user sessions with a gap and a watermark delay, and when each is written."""
+    gap_s, delay_s = int(gap_s), int(delay_s)
+    batches = ad_event_batches()
+    return sessions_chart(batches, sessions_model.simulate(batches, gap_s, delay_s), gap_s, delay_s)

@@ -9,14 +9,8 @@ driver's memory and Java options are spark-submit's, and its settings win over t
 
 from __future__ import annotations
 
-import atexit
-import ctypes
-import gc
 import os
-import shutil
 import sys
-import tempfile
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,8 +18,11 @@ from pyspark import SparkConf, SparkContext, SparkFiles
 from pyspark.sql import SparkSession
 from pyspark.streaming import StreamingContext
 
-from .errors import SetupError
+from ..errors import SetupError
+from .cds import java_options as class_archive_options
 from .java import check_java
+from .memory import return_freed_memory
+from .scratch import scratch_root
 
 APP_NAME = "spark-streaming-hands-on"
 DRIVER_MEMORY = "512m"  # kernel + JVM stay under 1 GiB with this (measured in `make bench`)
@@ -46,69 +43,9 @@ JVM_OPTIONS = (
 )
 
 
-class StreamingSetupError(SetupError):
-    """A streaming job was set up in a way Spark would reject; the message says how to fix it."""
-
-
 def master_url() -> str:
     """The master Spark connects to: $SPARK_MASTER, or every local core."""
     return os.environ.get("SPARK_MASTER", "local[*]")
-
-
-SCRATCH_PREFIX = "streamlab-"  # + the kernel's process id
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
-
-
-def remove_stale_scratch(folder: Path | None = None) -> list[Path]:
-    """Delete the scratch folders of kernels that no longer run; return what was deleted.
-
-    A kernel removes its own folder when it exits, but a kernel that is killed (as Jupyter and
-    nbval do when they shut one down at once) cannot; the next kernel cleans up after it.
-    """
-    folder = Path(folder or tempfile.gettempdir())
-    removed = []
-    for path in folder.glob(f"{SCRATCH_PREFIX}*"):
-        pid = path.name[len(SCRATCH_PREFIX) :]
-        if path.is_dir() and pid.isdigit() and not _is_running(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
-    return removed
-
-
-def scratch_root() -> Path:
-    """A per-kernel folder for Spark's temporary files, checkpoints and file-drop sources.
-
-    It is deleted when the kernel exits, and left-overs of killed kernels at the next start.
-    """
-    root = os.environ.get("STREAMLAB_SCRATCH")
-    if root is None:
-        remove_stale_scratch()
-        root = str(Path(tempfile.gettempdir()) / f"{SCRATCH_PREFIX}{os.getpid()}")
-        os.environ["STREAMLAB_SCRATCH"] = root
-        atexit.register(shutil.rmtree, root, True)
-    path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def scratch_dir(name: str) -> Path:
-    """An empty folder called `name` under the scratch root, emptied again on every call.
-
-    Checkpoints and drop directories live here, so running a cell twice starts from nothing.
-    """
-    path = scratch_root() / name
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
 
 
 def _prepare_environment() -> None:
@@ -202,9 +139,6 @@ def _check_running_settings(spark: SparkSession, settings: dict[str, str]) -> No
 def driver_java_options(tmp_dir: str | Path) -> str:
     """The driver JVM's options: the book's log settings, its temporary folder, the small-JVM
     settings ($STREAMLAB_JVM_OPTS or JVM_OPTIONS) and the class archive where there is one."""
-    # Imported here: `python -m streamlab.class_archive` must not find itself imported already.
-    from .class_archive import java_options as class_archive_options
-
     return " ".join(
         option
         for option in (
@@ -265,12 +199,12 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
         # instead of 927/945, chapter 05 at 914/938 instead of 935/954. The next batch forks
         # its workers again; with PySpark's own daemon each fork paid the import of the
         # worker's code and chapter 04's five-output window run took 44 s instead of 27, with
-        # streamlab/worker_daemon.py (code loaded before the fork) it takes 28.
+        # streamlab/runtime/worker_daemon.py (code loaded before the fork) it takes 28.
         "spark.python.factory.idleWorkerMaxPoolSize": str(task_slots),
     }
     if master.startswith("local"):
-        # Python workers forked with their code already loaded (streamlab/worker_daemon.py).
-        settings["spark.python.daemon.module"] = "streamlab.worker_daemon"
+        # Python workers forked with their code already loaded (streamlab/runtime/worker_daemon.py).
+        settings["spark.python.daemon.module"] = "streamlab.runtime.worker_daemon"
     if _is_on_this_machine(master):
         settings["spark.driver.host"] = "127.0.0.1"
         settings["spark.driver.bindAddress"] = "127.0.0.1"
@@ -296,82 +230,6 @@ def stop_streaming() -> None:
             query.stop()
 
 
-def streaming_context(
-    batch_seconds: float, checkpoint: str | Path | None = None
-) -> StreamingContext:
-    """A new StreamingContext with this batch interval, on the running SparkContext.
-
-    A StreamingContext cannot be restarted once stopped, so each run of a lab needs a new one;
-    the one still running from an earlier cell is stopped first (Spark itself keeps running).
-    """
-    if not isinstance(batch_seconds, int | float) or isinstance(batch_seconds, bool):
-        raise StreamingSetupError(
-            f"The batch interval must be a number of seconds, not {batch_seconds!r}."
-        )
-    if batch_seconds <= 0:
-        raise StreamingSetupError(
-            f"The batch interval must be more than 0 seconds (got {batch_seconds}). "
-            "It is how often Spark cuts the stream into a new batch, for example 1 or 0.5."
-        )
-    if round(batch_seconds * 1000) != batch_seconds * 1000:
-        raise StreamingSetupError(
-            f"The batch interval is counted in whole milliseconds; {batch_seconds} s is not."
-        )
-    context = get_context()
-    stop_streaming()
-    with warnings.catch_warnings():
-        # DStreams are deprecated since Spark 3.4; the book says so in its text, once.
-        warnings.filterwarnings("ignore", message="DStream is deprecated", category=FutureWarning)
-        ssc = StreamingContext(context, batch_seconds)
-    if checkpoint is not None:
-        ssc.checkpoint(str(checkpoint))
-        _quiet_queue_checkpoint_warning(context)
-    else:
-        _forget_checkpoint_dir(context)
-    return ssc
-
-
-def _quiet_queue_checkpoint_warning(context: SparkContext) -> None:
-    """Log only errors of QueueInputDStream, which warns at every checkpoint.
-
-    The replayed input (`streamlab.replay`, a queueStream) cannot be checkpointed; the replay
-    is how the book makes runs repeatable, so the warning is no news (an application under
-    spark-submit logs warnings, a notebook only errors).
-    """
-    jvm = context._jvm
-    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
-        "org.apache.spark.streaming.dstream.QueueInputDStream",
-        jvm.org.apache.logging.log4j.Level.ERROR,
-    )
-
-
-def _forget_checkpoint_dir(context: SparkContext) -> None:
-    """Unset the checkpoint folder an earlier StreamingContext left on the SparkContext.
-
-    `ssc.checkpoint(dir)` also sets it on the SparkContext, where it outlives that context, so a
-    later stateful stream without a checkpoint would start anyway and write into an old folder.
-    A new context without a checkpoint must behave as on a fresh kernel: refuse state.
-    """
-    jvm_context = context._jsc.sc()
-    getattr(jvm_context, "checkpointDir_$eq")(context._jvm.scala.Option.empty())
-
-
-def use_manual_clock(enabled: bool = True) -> None:
-    """Make the next StreamingContexts run on Spark's ManualClock (for tests), or not.
-
-    On a ManualClock a batch interval passes only when `streamlab.run` advances the clock, so a
-    test of what batches contain runs as fast as Spark computes, not one interval per batch,
-    with the same output (Spark's own streaming suites test this way). A StreamingContext reads
-    the setting when it is made. Timing checks and file streams (which ignore files newer than
-    the clock) need the real clock; notebooks always use it: they show what a learner runs.
-    """
-    conf = get_context()._jsc.sc().conf()
-    if enabled:
-        conf.set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
-    else:
-        conf.remove("spark.streaming.clock")
-
-
 def stop_spark(jvm: bool = False, wait_s: float = 30) -> None:
     """Stop streams and Spark itself (the next `get_spark()` starts a fresh one).
 
@@ -393,23 +251,3 @@ def stop_spark(jvm: bool = False, wait_s: float = 30) -> None:
         gateway.proc.wait(timeout=wait_s)
         SparkContext._gateway = SparkContext._jvm = None
         return_freed_memory()
-
-
-def return_freed_memory() -> bool:
-    """Give the memory this process freed back to the system; False where it cannot.
-
-    Python frees its objects into the C library's heap, which keeps the pages for later; a
-    kernel that ran a whole notebook holds tens of MiB that way. `stop_spark(jvm=True)` calls
-    this after Spark's objects are gone: at the end of Lab 3 the kernel went from 240 to 223
-    MiB (gc.collect() alone: 240). glibc only (malloc_trim); elsewhere nothing is done."""
-    gc.collect()
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, for one, has no malloc_trim)
-        return False
-    trim.argtypes = [ctypes.c_size_t]
-    trim(0)
-    return True

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..models.state import state_sizes, visitor_batches
 from .style import PALETTE, STYLE, finish, new_figure, shade_without_input
 
 
@@ -39,3 +40,27 @@ def state_size_lines(
         ax.set_title(title)
         ax.legend(loc="upper left", fontsize=9, frameon=False)
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+# Chapter 05: visitors in twelve batches, then four quiet batches.
+VISITOR_BATCHES = visitor_batches(n_batches=12)
+
+
+VISITOR_RUN_BATCHES = len(VISITOR_BATCHES) + 4
+
+
+def state_expiry(idle_batches: int) -> Figure:
+    """Chapter 05: keys in the updateStateByKey state, never expiring and after idle batches."""
+    return state_size_lines(
+        {
+            "never expire": state_sizes(VISITOR_BATCHES, VISITOR_RUN_BATCHES),
+            f"expire after {idle_batches:g} idle batches": state_sizes(
+                VISITOR_BATCHES, VISITOR_RUN_BATCHES, idle_batches
+            ),
+        },
+        input_batches=len(VISITOR_BATCHES),
+        title="Keys in the updateStateByKey state, without and with expiry",
+    )

@@ -2,7 +2,7 @@
 
 `ProgressView` is a `StreamingQueryListener` (chapter 12 writes one from scratch): Spark calls
 `onQueryProgress` after each micro-batch of every query of the session, and the view keeps the
-reports of the query it watches (by name) and redraws `streamlab.plots.progress.progress_chart`
+reports of the query it watches (by name) and redraws `streamlab.figures.progress.progress_chart`
 in the cell's output. In JupyterLab, Binder and Colab the chart moves while the query runs; when
 the view is closed, the cell keeps a still picture of the finished run, which is what the
 website shows.
@@ -25,9 +25,9 @@ from IPython.display import display
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQueryListener
 
-from .errors import RunError
-from .plots.progress import progress_chart, progress_row
-from .widgets import png_base64
+from ..errors import RunError
+from ..figures.progress import progress_chart, progress_row
+from .spec import png_base64
 
 STILL_NOTE = (
     "A still picture of the finished run. Run the notebook in Jupyter, Binder or Colab to see the "

@@ -7,11 +7,15 @@ key was not yet in the state).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.figure import Figure
 
+from ..data import read_word_batches
+from ..models.checkpoints import running_counts
 from .style import PALETTE, STYLE, finish, new_figure
 
 if TYPE_CHECKING:
@@ -76,3 +80,24 @@ def state_snapshot_chart(counts: pd.DataFrame, batch_id: int) -> Figure:
             fontsize=10,
         )
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+
+@functools.cache
+def word_count_state() -> pd.DataFrame:
+    """Chapter 14: the state of the complete-mode word count after each micro-batch.
+
+    Words (rows) by batch id (columns, from 0, one file of data/words per micro-batch), most
+    frequent word at the end first; chapter 14 checks it equal to Spark's state store.
+    """
+    after = running_counts(read_word_batches())
+    table = pd.DataFrame(dict(enumerate(after))).fillna(0).astype(int).sort_index()
+    return table.sort_values(len(after) - 1, ascending=False, kind="stable")
+
+
+def state_after_batch(batch_id: int) -> Figure:
+    """Chapter 14: each word's count in the state after one micro-batch, and what it added."""
+    return state_snapshot_chart(word_count_state(), batch_id)

@@ -59,7 +59,7 @@ def prepare(repo: str = COLAB_CLONE) -> None:
     if not in_colab():
         return
     sys.path.insert(0, str(Path(repo)))
-    from streamlab.java import find_java, java_version  # noqa: PLC0415 (after sys.path)
+    from streamlab.runtime.java import find_java, java_version  # noqa: PLC0415 (after sys.path)
 
     java = find_java()
     major = java_version(java)[0] if java else None

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..simulate.output_modes import QUERIES, MicroBatchOutput
+from ..models import output_modes as output_modes_model
+from ..models.output_modes import QUERIES, MicroBatchOutput
 from .style import PALETTE, finish, new_figure
 
 NEW = "#cfe3f3"  # input rows that arrived in this micro-batch
@@ -113,3 +114,22 @@ def output_modes_chart(
     )
     ax.set_title(title or f"{QUERIES[query]} in {mode} mode", fontsize=10.5, loc="left")
     return finish(fig)
+
+
+# The widget's draw (chapter and data in its docstring): the website's build draws every
+# setting of its controls with it (tools/widget_frames.py).
+
+# Chapter 10: the words of four files, one file per micro-batch.
+TABLE_WORD_BATCHES = [
+    ["spark", "kafka", "spark"],
+    ["state", "spark"],
+    ["kafka", "kafka", "watermark"],
+    ["spark"],
+]
+
+
+def output_modes(query: str, mode: str, batches: int) -> Figure:
+    """Chapter 10: what each output mode writes after the first `batches` micro-batches."""
+    return output_modes_chart(
+        output_modes_model.simulate(TABLE_WORD_BATCHES[:batches], query, mode), mode, query
+    )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pyspark.streaming import DStream, StreamingContext
 from pyspark.streaming.listener import StreamingListener
 
-from .errors import RunError
+from ..errors import RunError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,7 +136,7 @@ def _collector(key: int) -> Any:
     def collect(batch_time: Any, rdd: Any) -> None:
         import importlib  # the registry is looked up at call time, never pickled
 
-        output = importlib.import_module("streamlab.capture")._OUTPUTS.get(key)
+        output = importlib.import_module("streamlab.dstream.batches")._OUTPUTS.get(key)
         if output is not None:
             output._add(batch_time, rdd)
 
@@ -284,28 +284,3 @@ def batch_timings(ssc: StreamingContext) -> pd.DataFrame:
         if r.batch_ms in numbers
     ]
     return pd.DataFrame(rows).sort_values("batch").reset_index(drop=True)
-
-
-class MicroBatchTable:
-    """Collects each micro-batch of a Structured Streaming query; pass `.add` to foreachBatch."""
-
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, batch_df: Any, batch_id: int) -> None:
-        """The foreachBatch function: copy this micro-batch into pandas with its batch id."""
-        part = batch_df.toPandas()
-        part.insert(0, "batch_id", batch_id)
-        self.parts.append(part)
-
-    def frame(self, sort: bool = True) -> pd.DataFrame:
-        """All micro-batches in one DataFrame, sorted by batch id then every column."""
-        pd = _pandas()
-        non_empty = [p for p in self.parts if len(p)]
-        if not non_empty:
-            columns = list(self.parts[0].columns) if self.parts else ["batch_id"]
-            return pd.DataFrame(columns=columns)
-        df = pd.concat(non_empty, ignore_index=True)
-        if sort:
-            df = df.sort_values(list(df.columns), kind="stable")
-        return df.reset_index(drop=True)
