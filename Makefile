@@ -67,10 +67,13 @@ translations: setup
 	$(BIN)/python -m tools.translations stats
 
 # Lint and formatting: Python at 100 columns, notebooks and the lessons exported from them at 79
-# (their ruff.toml), the width of the website's code blocks.
+# (their ruff.toml), the width of the website's code blocks; then the architecture's contracts
+# (pyproject.toml's [tool.importlinter]: streamlab's layers, lessons and models kept plain, no
+# cycle; ARCHITECTURE.md).
 lint: setup
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
+	$(BIN)/lint-imports --no-cache
 
 # Unit tests in two processes (each with its own small Spark); then the tests marked `serial`
 # (the standalone cluster, timing checks), alone, so a busy core cannot change what they measure.
@@ -105,7 +108,8 @@ bench-widgets: setup
 	$(BIN)/python -m tools.widget_bench
 
 # The wall time of every stage of make test (install into a new venv, lint, unit, nbval on every
-# notebook, build, browser) and the slowest tests; writes bench/results/suite*.csv (~15 min).
+# notebook, build, browser) and the slowest tests; writes bench/results/suite*.csv. It takes about
+# as long as a fresh-clone CI run (chapters/appendix/performance.md).
 bench-suite: setup
 	$(BIN)/python -m tools.bench_suite
 

@@ -220,11 +220,6 @@ def test_install_wraps_the_library_from_outside(monkeypatch):
     assert time.sleep._streamlab_bench and StreamingQuery.awaitTermination._streamlab_bench
 
 
-def test_the_library_knows_no_benchmark():
-    sources = (REPO / "streamlab").rglob("*.py")
-    assert not [p for p in sources if "benchlog" in p.read_text(encoding="utf-8")]
-
-
 # --- memory: a process tree, its forked children and the JVM's spawn copies ---------------------
 
 
