@@ -81,11 +81,13 @@ unit: setup
 	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py -m "not serial" -n 2
 	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py -m serial
 
-# nbval runs every notebook from a fresh kernel, then once more in the same kernel (as a learner
-# who re-runs it without restarting), and compares both runs with the stored outputs: two
-# notebooks at a time, the timing chapters alone (tools/check_notebooks.py). Outside CI it skips
-# the notebooks whose inputs did not change since they last passed, and says so; `make test-all`
-# (or CI=true, as .ci/run runs) checks every one; NB=path/to/one.ipynb checks only that one.
+# nbval runs every notebook once from a fresh kernel and compares it with the stored outputs;
+# a notebook whose inputs are not in tools/second-run-passed.json (committed; the run adds those
+# that pass) also runs a second time in the same kernel, as a learner who re-runs it without
+# restarting. Two notebooks at a time, the timing chapters alone (tools/check_notebooks.py, which
+# prints the plan); a JVM that reports a full code cache or an OutOfMemoryError fails its notebook.
+# Outside CI it leaves out the notebooks unchanged since they last passed here; CI=true (as
+# .ci/run runs) checks every one; NB=path/to/one.ipynb checks only that one.
 notebooks: setup
 	$(NBENV) $(BIN)/python -m tools.check_notebooks $(if $(ALL),--all,) $(or $(NB),$(NOTEBOOKS))
 
@@ -126,7 +128,8 @@ site-test: build-strict
 test: java lint unit notebooks build-strict site-test
 	@echo "make test: all checks passed"
 
-# make test, with nbval on every notebook even where nothing changed since it last passed.
+# make test, with nbval on every notebook, each run twice (the second run for all, rewriting
+# tools/second-run-passed.json for those that pass), even where nothing changed.
 test-all:
 	$(MAKE) test ALL=1
 
