@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 
 from tools import answer_key
+from tools.notebooks import notebooks_in_order, reading_order
+from tools.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
-
-LABS = [p for p in answer_key.notebooks_in_order() if p.startswith("labs/")]
+LABS = [p for p in notebooks_in_order() if p.startswith("labs/")]
 
 
 def exercises_of(notebook: str) -> list[answer_key.Exercise]:
@@ -25,7 +23,7 @@ def test_answer_key_is_current():
 
 
 def test_answer_key_is_in_the_toc():
-    assert answer_key.PAGE in answer_key.reading_order()
+    assert answer_key.PAGE in reading_order()
 
 
 def test_every_lab_is_in_the_toc_in_order():
@@ -42,7 +40,7 @@ def test_every_lab_has_at_least_three_exercises_with_solutions(notebook):
         assert all(source.strip() for source in exercise.solutions), exercise.statement[:80]
 
 
-@pytest.mark.parametrize("notebook", answer_key.notebooks_in_order())
+@pytest.mark.parametrize("notebook", notebooks_in_order())
 def test_solutions_are_hidden_on_the_site(notebook):
     nb = nbformat.read(REPO / f"{notebook}.ipynb", as_version=4)
     for i, cell in enumerate(nb.cells):
@@ -114,7 +112,7 @@ def test_long_outputs_are_cut_and_figures_left_out():
     assert "noise" not in text and "<Figure>" not in text
 
 
-@pytest.mark.parametrize("notebook", answer_key.notebooks_in_order())
+@pytest.mark.parametrize("notebook", notebooks_in_order())
 def test_every_solution_says_which_exercise_it_solves(notebook):
     """Each solution opens behind "Solution to Exercise N" (a code cell's button, or the
     dropdown a solution in words is written in), N being its own exercise's number."""
@@ -201,7 +199,7 @@ def starter_problems(nb, notebook: str) -> list[str]:
 
 EXERCISED = [
     n
-    for n in answer_key.notebooks_in_order()
+    for n in notebooks_in_order()
     if any(map(answer_key.is_solution, nbformat.read(REPO / f"{n}.ipynb", as_version=4).cells))
 ]
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from streamlab.runtime import colab
-from tools.book_toc import reading_order
 from tools.lock import lock_hash, spec_hash
+from tools.notebooks import reading_order
 
 REPO = Path(__file__).resolve().parent.parent
 LOCK = REPO / "requirements.lock"

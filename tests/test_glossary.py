@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_reading_order import APPENDICES, linked_pages, prose
-from tools.book_toc import REPO, reading_order
+from tools.notebooks import reading_order
+from tools.paths import REPO
 
 GLOSSARY = "chapters/appendix/glossary"
 

@@ -28,7 +28,7 @@ from pyspark.sql.streaming import (
 )
 from pyspark.streaming import DStream, StreamingContext
 
-from tools import handout
+from tools import glossary, handout
 
 REPO = handout.REPO
 SPEC = handout.load_spec()
@@ -233,10 +233,10 @@ def test_the_errors_are_structured_streamings_not_dstreams():
 
 
 def test_glossary_terms_in_english_and_chinese_come_from_the_glossary():
-    terms = handout.glossary_terms()
+    terms = glossary.by_english()
     assert len(SPEC["glossary"]) >= 20
     for english in SPEC["glossary"]:
-        chinese, _ = terms[english]
+        chinese = terms[english].chinese
         assert f"| {english} | {chinese} |" in PAGE
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), english
 

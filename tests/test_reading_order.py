@@ -11,7 +11,8 @@ import posixpath
 import re
 from pathlib import Path
 
-from tools.book_toc import REPO, reading_order
+from tools.notebooks import reading_order
+from tools.paths import REPO
 
 # The pages read in sequence: from the setup check to the last page before the appendices
 # (appendices and the instructor's pages are looked up, not read in a row).

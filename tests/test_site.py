@@ -33,7 +33,7 @@ from PIL import Image
 
 from streamlab.widgets import LIVE_NOTE, SITE_NOTE
 from tools import agendas, widget_frames
-from tools.book_toc import reading_order
+from tools.notebooks import reading_order
 
 REPO = Path(__file__).resolve().parent.parent
 

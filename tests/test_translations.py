@@ -10,7 +10,10 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 
 from tools import editions, translations
-from tools.translations import Term, glossary_terms, problems, read
+from tools.glossary import Term
+from tools.glossary import terms as glossary_terms
+from tools.paths import REPO
+from tools.translations import problems, read
 
 CATALOGUES = sorted(translations.CATALOGUES.rglob("*.po"))
 
@@ -36,7 +39,7 @@ def test_every_page_has_a_catalogue_holding_exactly_its_english_messages(templat
         po = translations.catalogue_path(pot, templates)
         english, chinese = ids(read(pot)), ids(read(po))
         if english != chinese:
-            stale[str(po.relative_to(translations.ROOT))] = {
+            stale[str(po.relative_to(REPO))] = {
                 "new English": sorted(english - chinese)[:3],
                 "gone": sorted(chinese - english)[:3],
             }
@@ -45,7 +48,7 @@ def test_every_page_has_a_catalogue_holding_exactly_its_english_messages(templat
 
 def test_every_message_is_translated_keeping_code_links_markup_and_terms():
     report = translations.check(CATALOGUES)
-    shown = {str(p.relative_to(translations.ROOT)): lines[:5] for p, lines in report.items()}
+    shown = {str(p.relative_to(REPO)): lines[:5] for p, lines in report.items()}
     assert not report, json.dumps(shown, ensure_ascii=False, indent=1)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
 import re
 import sys
@@ -26,13 +25,13 @@ from pathlib import Path
 
 import yaml
 
-from tools.book_toc import reading_order
 from tools.generated import write_or_check
+from tools.notebooks import read, reading_order
+from tools.paths import CHAPTERS, REPO, RESULTS, TOOLS
 
-REPO = Path(__file__).resolve().parent.parent
-AGENDAS = REPO / "tools" / "agendas.yml"
-GUIDE = REPO / "chapters" / "instructor-guide.md"
-BENCH = REPO / "bench" / "results" / "notebooks.csv"
+AGENDAS = TOOLS / "agendas.yml"
+GUIDE = CHAPTERS / "instructor-guide.md"
+BENCH = RESULTS / "notebooks.csv"
 EXERCISE_MINUTES = 10
 ALWAYS = ("(header)", "Start Spark", "Summary")  # sections counted with every part
 NOT_READING = ("Exercises", "What's next")  # sections the time to learn share leaves out
@@ -59,7 +58,7 @@ def _chunks(page: str, repo: Path = REPO) -> list[tuple[str, str]]:
     path = source_of(page, repo)
     if path.suffix == ".md":
         return [("markdown", path.read_text(encoding="utf-8"))]
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    cells = read(path).cells
     return [(c["cell_type"], "".join(c["source"])) for c in cells]
 
 
@@ -69,7 +68,7 @@ def page_text(page: str, repo: Path = REPO) -> str:
     if path.suffix == ".md":
         return path.read_text(encoding="utf-8")
     parts = []
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+    for cell in read(path).cells:
         parts.append("".join(cell["source"]))
         for output in cell.get("outputs", []):
             if "text" in output:
@@ -116,7 +115,7 @@ def exercise_count(page: str, repo: Path = REPO) -> int:
 
 def run_seconds(repo: Path = REPO) -> dict[str, float]:
     """{page: wall seconds} of every notebook, as `make bench` measured it last."""
-    with (repo / "bench" / "results" / "notebooks.csv").open(encoding="utf-8") as f:
+    with (repo / BENCH.relative_to(REPO)).open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     return {row["notebook"].removesuffix(".ipynb"): float(row["wall_s"]) for row in rows}
 
@@ -268,7 +267,7 @@ def agenda_markdown(agenda: dict, notes: dict, repo: Path = REPO) -> str:
 
 
 def agendas_markdown(repo: Path = REPO, data: dict | None = None) -> str:
-    data = load(repo / "tools" / "agendas.yml") if data is None else data
+    data = load(repo / AGENDAS.relative_to(REPO)) if data is None else data
     rule = (
         '"Needs" is what a slot must last at least, in minutes: its pages\' own time to learn '
         "(for named parts, a share in proportion to the Markdown and code of those parts, the "
@@ -294,7 +293,7 @@ def replace_block(text: str, name: str, body: str) -> str:
 
 def render(repo: Path = REPO) -> str:
     """The instructor guide with both blocks written from the benchmark and the agendas."""
-    text = (repo / "chapters" / "instructor-guide.md").read_text(encoding="utf-8")
+    text = (repo / GUIDE.relative_to(REPO)).read_text(encoding="utf-8")
     text = replace_block(text, "runs", runs_table(repo))
     return replace_block(text, "agendas", agendas_markdown(repo))
 

@@ -29,9 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-from tools.book_toc import reading_order
-
-REPO = Path(__file__).resolve().parent.parent
+from tools.notebooks import SOLUTION, STARTER, has_tag, notebooks_in_order, read
+from tools.paths import REPO
 
 PAGE = "chapters/answer-key"  # the page's name in _toc.yml
 OUTPUT_LINES = 30  # longer outputs are cut: the notebook has them in full
@@ -63,18 +62,13 @@ class ExerciseError(ValueError):
     """A notebook's exercises do not follow the pattern; the message says where and why."""
 
 
-def notebooks_in_order(repo: Path = REPO) -> list[str]:
-    """The notebooks of _toc.yml (names without `.ipynb`), in reading order."""
-    return [page for page in reading_order(repo) if (repo / f"{page}.ipynb").exists()]
-
-
 def is_solution(cell) -> bool:
-    return cell.cell_type in ("code", "markdown") and "solution" in cell.metadata.get("tags", [])
+    return cell.cell_type in ("code", "markdown") and has_tag(cell, SOLUTION)
 
 
 def is_starter(cell) -> bool:
     """A learner's starter cell: what to fill in for the exercise that follows it."""
-    return cell.cell_type in ("code", "markdown") and "starter" in cell.metadata.get("tags", [])
+    return cell.cell_type in ("code", "markdown") and has_tag(cell, STARTER)
 
 
 DROPDOWN = re.compile(r"^(:{3,})\{dropdown\}\s*(.*)$")
@@ -306,7 +300,7 @@ def render(repo: Path = REPO) -> str:
     """The whole answer key, as MyST Markdown."""
     sections, rows, without = [], [], []
     for notebook in notebooks_in_order(repo):
-        nb = nbformat.read(repo / f"{notebook}.ipynb", as_version=4)
+        nb = read(repo / f"{notebook}.ipynb")
         title = notebook_title(nb) or notebook
         exercises = find_exercises(nb, notebook)
         link = posixpath.relpath(notebook, posixpath.dirname(PAGE))

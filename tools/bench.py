@@ -39,10 +39,9 @@ import psutil
 from nbclient import NotebookClient
 
 from tools import benchlog
-from tools.execute_notebooks import notebooks
+from tools.notebooks import find_notebooks
+from tools.paths import REPO, RESULTS
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
 GIB = 2**30
 MIB = 2**20
 MEMORY_TARGET_MIB = 900  # every notebook within 900 MiB (kernel + JVM + Python workers)
@@ -635,7 +634,7 @@ def print_table(rows: Sequence[dict[str, Any]], info: dict[str, str]) -> None:
 
 
 def main(args: list[str]) -> int:
-    paths = notebooks(args or ["chapters", "labs"])
+    paths = [REPO / p for p in find_notebooks(args)]
     print("measuring Spark's start in a fresh process ...", flush=True)
     spark_start = measure_spark_start()
     print(f"  {spark_start:.1f} s", flush=True)
@@ -652,7 +651,7 @@ def main(args: list[str]) -> int:
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     new_rows = [table_row(r, spark_start) for r in results]
-    order = [notebook_name(p) for p in notebooks([str(REPO / "chapters"), str(REPO / "labs")])]
+    order = [notebook_name(REPO / p) for p in find_notebooks()]
     rows = merge_rows(read_csv(RESULTS / "notebooks.csv", COLUMNS), new_rows, order)
     write_csv(rows, RESULTS / "notebooks.csv", COLUMNS)
     write_csv(page_rows(rows), RESULTS / "notebooks-page.csv", list(PAGE_HEADERS.values()))

@@ -26,8 +26,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
+from tools.paths import REPO, RESULTS
+
 STAGES = ["install", "lint", "unit", "nbval", "build", "browser"]
 WARM_TARGET_MIN = 10  # make test with a warm .venv; a fresh clone's CI run: 15 with the install
 

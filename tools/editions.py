@@ -16,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
-LOCALES = ROOT / "locales"
+from tools import glossary
+from tools.paths import BUILD, LOCALES, REPO
 
 # The editions: (language code, folder of the site under _build/html, what Sphinx is told).
 ENGLISH = "en"
@@ -49,11 +48,9 @@ CHINESE_OVERRIDES = {
 def search_dictionary() -> Path:
     """The glossary's Chinese terms as a jieba dictionary, so that the Chinese search indexes a
     term such as 水位线 whole (jieba alone cuts it into 水位 and 线)."""
-    from tools.translations import glossary_terms
-
     path = BUILD / "search-dictionary-zh.txt"
     words = []
-    for term in glossary_terms():
+    for term in glossary.terms():
         for form in term.accepted:
             if any("\u4e00" <= ch <= "\u9fff" for ch in form):
                 words.append(form.replace(" ", ""))
@@ -90,10 +87,10 @@ def build(builder: str, language: str, outdir: Path, *, strict: bool = False, ev
     if builder == "gettext":
         doctrees = BUILD / ".doctrees-gettext"
     result = build_sphinx(
-        ROOT,
+        REPO,
         outdir,
         noconfig=True,
-        path_config=str(ROOT / "_config.yml"),
+        path_config=str(REPO / "_config.yml"),
         confoverrides=overrides,
         doctreedir=doctrees,
         builder=builder,
@@ -124,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         if status:
             print(f"The {language} edition did not build (status {status}).", file=sys.stderr)
             return status
-        where = site_dir(language).relative_to(ROOT)
+        where = site_dir(language).relative_to(REPO)
         print(f"edition {language}: built in {time.monotonic() - started:.0f} s into {where}/")
     return 0
 

@@ -17,10 +17,8 @@ import ast
 import sys
 from pathlib import Path
 
-import nbformat
-
-REPO = Path(__file__).resolve().parent.parent
-LESSONS = REPO / "streamlab" / "lessons"
+from tools.notebooks import EXPORT, export_module, has_tag, read
+from tools.paths import CHAPTERS, LABS, LESSONS, REPO
 
 
 class ExportError(ValueError):
@@ -113,14 +111,14 @@ def check_definitions_only(source: str, where: str) -> None:
 
 def exported_source(path: Path) -> tuple[str, str] | None:
     """(module name, module text) for a notebook with exported cells, else None."""
-    nb = nbformat.read(path, as_version=4)
-    module = nb.metadata.get("streamlab", {}).get("export")
+    nb = read(path)
+    module = export_module(nb)
     if not module:
         return None
     relative = path.resolve().relative_to(REPO) if path.resolve().is_relative_to(REPO) else path
     cells = []
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "export" in cell.metadata.get("tags", []):
+        if cell.cell_type == "code" and has_tag(cell, EXPORT):
             check_definitions_only(cell.source, f"{relative}, cell {index}")
             cells.append(cell.source.strip())
     header = (
@@ -134,7 +132,7 @@ def exported_source(path: Path) -> tuple[str, str] | None:
 def lab_notebooks() -> list[Path]:
     """The notebooks that may export code: the labs, and chapters whose code a lab reuses
     (chapter 13's session processor, which Lab 4 imports)."""
-    return sorted((REPO / "labs").glob("*.ipynb")) + sorted((REPO / "chapters").glob("*.ipynb"))
+    return sorted(LABS.glob("*.ipynb")) + sorted(CHAPTERS.glob("*.ipynb"))
 
 
 def main(args: list[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tools.paths import REPO
 
 
 def _shown(path: Path) -> Path:

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import yaml
 
+from tools import glossary
 from tools.generated import write_or_check
+from tools.paths import CHAPTERS, REPO, TOOLS
 
-REPO = Path(__file__).resolve().parent.parent
-PAGE = REPO / "chapters" / "handout.md"
-SPEC = REPO / "tools" / "handout.yml"
+PAGE = CHAPTERS / "handout.md"
+SPEC = TOOLS / "handout.yml"
 CHEAT_SOURCE_NAME = "chapters/appendix/dstream-to-structured-streaming.md"
 GLOSSARY_NAME = "chapters/appendix/glossary.md"
 CHEAT_SOURCE = REPO / CHEAT_SOURCE_NAME
@@ -79,17 +80,6 @@ def cheat_sheet(tasks: list[str | dict], source: Path = CHEAT_SOURCE) -> list[tu
     ]
 
 
-def glossary_terms(path: Path = GLOSSARY) -> dict[str, tuple[str, str]]:
-    """{English term: (Chinese term, definition)} of every glossary entry."""
-    body = path.read_text(encoding="utf-8").split("```{glossary}", 1)[1].split("```", 1)[0]
-    entries = {}
-    for block in body.strip().split("\n\n"):
-        lines = block.splitlines()
-        definition = " ".join(x.strip() for x in lines[2:]).split("*Introduced in:*")[0].strip()
-        entries[lines[0].strip()] = (lines[1].strip(), definition)
-    return entries
-
-
 def launch_links(lab: str, repo: Path = REPO) -> tuple[str, str]:
     """Binder and Colab addresses of a learner copy, as the pages' launch buttons build them."""
     config = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
@@ -112,7 +102,7 @@ REPOSITORY_URL = repository_url()
 
 
 def render(repo: Path = REPO) -> str:
-    spec = load_spec(repo / "tools" / "handout.yml")
+    spec = load_spec(repo / SPEC.relative_to(REPO))
     repo_url = repository_url(repo)
     out = [
         "<!-- Written by `python -m tools.handout` from _config.yml, tools/handout.yml, the",
@@ -178,11 +168,11 @@ def render(repo: Path = REPO) -> str:
         "| English | 中文 | English | 中文 |",
         "| --- | --- | --- | --- |",
     ]
-    terms = glossary_terms(repo / GLOSSARY_NAME)
+    terms = glossary.by_english(repo / GLOSSARY_NAME)
     missing = [t for t in spec["glossary"] if t not in terms]
     if missing:
         raise ValueError(f"not in the glossary: {missing}")
-    chosen = [(t, terms[t][0]) for t in spec["glossary"]]
+    chosen = [(t, terms[t].chinese) for t in spec["glossary"]]
     half = (len(chosen) + 1) // 2
     for left, right in zip(chosen[:half], chosen[half:] + [("", "")]):
         out.append(f"| {left[0]} | {left[1]} | {right[0]} | {right[1]} |")

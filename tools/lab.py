@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tools.paths import REPO
 
 
 def lab_command(root_dir: Path, euid: int) -> list[str]:

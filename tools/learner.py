@@ -30,17 +30,16 @@ from pathlib import Path
 import nbformat
 
 from tools.generated import write_or_check
+from tools.notebooks import EXPORT, FLAGS, LEARNER_LINK, SOLUTION, export_module, has_tag, read
+from tools.paths import LABS, LEARNER, REPO  # noqa: F401 (tests use learner.REPO)
 
-REPO = Path(__file__).resolve().parent.parent
-LABS = REPO / "labs"
-LEARNER = REPO / "learner"
 WIDTH = 79  # notebooks' code width (labs/ruff.toml)
 REPOSITORY = "https://github.com/spark-streaming-hands-on/book"  # _config.yml, repository.url
 
 
 def tasks_of(nb: nbformat.NotebookNode) -> dict[str, str]:
     """The functions a learner writes in this lab, and what to write in each."""
-    lesson = nb.metadata.get("streamlab", {}).get("export")
+    lesson = export_module(nb)
     if not lesson:
         return {}
     tasks = importlib.import_module(f"streamlab.checks.{lesson}").TASKS
@@ -112,20 +111,19 @@ def _cell_id(nb: nbformat.NotebookNode, stem: str) -> str:
 
 def learner_copy(lab: Path) -> nbformat.NotebookNode:
     """The learner copy of one lab notebook."""
-    nb = nbformat.read(lab, as_version=4)
+    nb = read(lab)
     tasks = tasks_of(nb)
     cells = []
     for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if "solution" in tags:
+        if has_tag(cell, SOLUTION):
             continue
-        if "learner-link" in tags:
+        if has_tag(cell, LEARNER_LINK):
             cells.append(nbformat.v4.new_markdown_cell(_note(lab, tasks), id="learner-note"))
             continue
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-            written = defined_tasks(cell.source, tasks) if "export" in tags else []
+            written = defined_tasks(cell.source, tasks) if has_tag(cell, EXPORT) else []
             if written:
                 names = " and ".join(f"`{name}`" for name in written)
                 turn = nbformat.v4.new_markdown_cell(
@@ -138,8 +136,8 @@ def learner_copy(lab: Path) -> nbformat.NotebookNode:
                 cell.source = stub_source(cell.source, tasks)
         cells.append(cell)
     nb.cells = cells
-    nb.metadata.get("streamlab", {}).pop("export", None)
-    nb.metadata.setdefault("streamlab", {})["learner_copy_of"] = f"labs/{lab.name}"
+    nb.metadata.get(FLAGS, {}).pop(EXPORT, None)
+    nb.metadata.setdefault(FLAGS, {})["learner_copy_of"] = f"labs/{lab.name}"
     return nb
 
 
@@ -168,8 +166,7 @@ def copies() -> dict[Path, str]:
     """Every learner copy's path and text."""
     result = {}
     for lab in sorted(LABS.glob("*.ipynb")):
-        nb = nbformat.read(lab, as_version=4)
-        if tasks_of(nb):
+        if tasks_of(read(lab)):
             result[LEARNER / lab.name] = render(learner_copy(lab))
     return result
 

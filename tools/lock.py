@@ -24,7 +24,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tools.paths import REPO
+
 PYPROJECT = REPO / "pyproject.toml"
 LOCK = REPO / "requirements.lock"
 PYTHON_VERSION = "3.11"  # environment.yml's python=3.11

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import base64
 import html
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -34,8 +33,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from tools import agendas
+from tools.notebooks import EXPORT, SOLUTION, has_tag, read
+from tools.paths import REPO, SITE
 
-REPO = agendas.REPO
 MAX_CODE_LINES = 24
 STATIC = "../_static"
 
@@ -63,7 +63,7 @@ def _cells_with_sections(page: str, repo: Path = REPO):
     if path.suffix != ".ipynb":
         return
     section = "(header)"
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+    for cell in read(path).cells:
         yield section, cell
         if cell["cell_type"] == "markdown":
             for line in "".join(cell["source"]).splitlines():
@@ -79,7 +79,7 @@ def _in_parts(section: str, parts: list[str] | None) -> bool:
 
 
 def _is_solution(cell: dict) -> bool:
-    return "solution" in cell.get("metadata", {}).get("tags", [])
+    return has_tag(cell, SOLUTION)
 
 
 def _figure(page: str, section: str, cell: dict) -> Figure | None:
@@ -111,8 +111,7 @@ def page_code(page: str, parts: list[str] | None, repo: Path = REPO) -> list[Cod
     """The cells tagged `export` (the lesson's key code) in the parts named."""
     found = []
     for section, cell in _cells_with_sections(page, repo):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] == "code" and "export" in tags and _in_parts(section, parts):
+        if cell["cell_type"] == "code" and has_tag(cell, EXPORT) and _in_parts(section, parts):
             found.append(Code(page, cell["id"], section, "".join(cell["source"])))
     return found
 
@@ -318,7 +317,7 @@ Reveal.initialize({{hash: true, width: 1280, height: 800, plugins: [RevealNotes]
 
 def build(site: Path, repo: Path = REPO) -> list[Path]:
     """Write every deck and its figures into <site>/slides; return the decks written."""
-    data = agendas.load(repo / "tools" / "agendas.yml")
+    data = agendas.load(repo / agendas.AGENDAS.relative_to(REPO))
     folder = site / "slides"
     (folder / "img").mkdir(parents=True, exist_ok=True)
     written = []
@@ -335,7 +334,7 @@ def build(site: Path, repo: Path = REPO) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=REPO / "_build" / "html")
+    parser.add_argument("--site", type=Path, default=SITE)
     args = parser.parse_args(argv)
     decks = build(args.site)
     print(f"slides: {len(decks)} decks in {args.site / 'slides'}")

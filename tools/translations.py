@@ -26,18 +26,19 @@ import argparse
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 from markdown_it import MarkdownIt
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import editions, glossary
+from tools.glossary import Term
+from tools.paths import BUILD, LOCALES, REPO
+
 LANGUAGE = "zh_CN"
-CATALOGUES = ROOT / "locales" / LANGUAGE / "LC_MESSAGES"
-TEMPLATES = ROOT / "_build" / "gettext"
-GLOSSARY = ROOT / "chapters" / "appendix" / "glossary.md"
+CATALOGUES = LOCALES / LANGUAGE / "LC_MESSAGES"
+TEMPLATES = BUILD / "gettext"
 
 CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
@@ -45,60 +46,6 @@ LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 URL = re.compile(r"https?://\S+")
 # Words that need no translation when they are all a message holds besides code and numbers.
 UNITS = {"s", "ms", "min", "h", "MiB", "GiB", "MB", "KB", "kB", "GB", "B", "x", "px", "PSS"}
-
-
-# ---------------------------------------------------------------------------------------------
-# The glossary
-
-
-@dataclass(frozen=True)
-class Term:
-    english: str
-    chinese: str
-
-    @property
-    def accepted(self) -> list[str]:
-        """The Chinese a translation may use for this term: the term, its gloss in brackets, and
-        for the name of an API or a product (DataFrame, RDD, Spark Connect) the name itself."""
-        forms = [re.sub(r"（.*?）", "", self.chinese).strip()]
-        forms += re.findall(r"（(.*?)）", self.chinese)
-        if is_name(self.english):
-            forms.append(self.english)
-        return [f for f in forms if f]
-
-    def pattern(self) -> re.Pattern[str]:
-        """The English term in running text: any case, plural, hyphen or space between words."""
-        words = [re.escape(w) for w in re.split(r"[\s-]+", self.english)]
-        body = r"[\s-]".join(words)
-        if is_name(self.english):
-            return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])")
-        return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])", re.IGNORECASE)
-
-
-def is_name(english: str) -> bool:
-    """An API or product name (kept in English in Chinese texts): CamelCase, capitals, or one
-    of the product names."""
-    if english in {"Spark Connect", "Structured Streaming", "RocksDB state store"}:
-        return True
-    word = english.split(" (")[0]
-    return " " not in word and bool(re.search(r".[A-Z]", word))
-
-
-def glossary_terms(path: Path = GLOSSARY) -> list[Term]:
-    """Every (English, Chinese) pair of the glossary directive, in its order."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = lines.index("```{glossary}") + 1
-    terms, heads = [], []
-    for line in lines[start:]:
-        if line.startswith("```"):
-            break
-        if line and not line.startswith(" "):
-            heads.append(line.strip())
-        elif line.startswith("  ") and heads:
-            if len(heads) == 2:
-                terms.append(Term(*heads))
-            heads = []
-    return terms
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,7 +176,7 @@ def update(templates: Path = TEMPLATES) -> list[Path]:
     pots = sorted(templates.rglob("*.pot"))
     if not pots:
         raise SystemExit(f"No templates in {templates}: run `python -m tools.editions gettext`.")
-    terms = glossary_terms()
+    terms = glossary.terms()
     existing = {p: read(p) for p in CATALOGUES.rglob("*.po")}
     memory = translation_memory(list(existing.values()))
     written = []
@@ -266,7 +213,7 @@ def update(templates: Path = TEMPLATES) -> list[Path]:
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
     """Every problem of every message, by catalogue (only catalogues with problems)."""
-    terms = glossary_terms()
+    terms = glossary.terms()
     report = {}
     for path in paths:
         lines = []
@@ -325,13 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("catalogues", nargs="*", type=Path)
     args = parser.parse_args(argv)
     if args.what == "update":
-        from tools.editions import main as editions
-
-        status = editions(["gettext"])
+        status = editions.main(["gettext"])
         if status:
             return status
         written = update()
-        print(f"{len(written)} catalogues in {CATALOGUES.relative_to(ROOT)} are up to date.")
+        print(f"{len(written)} catalogues in {CATALOGUES.relative_to(REPO)} are up to date.")
         return 0
     if args.what == "stats":
         stats()
@@ -351,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = [p.resolve() for p in args.catalogues] or sorted(CATALOGUES.rglob("*.po"))
     report = check(paths)
     for path, lines in report.items():
-        print(f"{path.relative_to(ROOT)}: {len(lines)} to fix")
+        print(f"{path.relative_to(REPO)}: {len(lines)} to fix")
         for line in lines:
             print(f"  {line}")
     if not report:

@@ -22,7 +22,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tools.paths import REPO
+
 TARGET = REPO / "_assets" / "reveal.js"
 RECORD = TARGET / "VENDOR.json"
 # Only what the slides load: the core, its stylesheet, one theme (its fonts are inlined), the

@@ -20,9 +20,9 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tools.widget_frames import REPO, book_widgets
+from tools.paths import SITE
+from tools.widget_frames import book_widgets
 
-SITE = REPO / "_build" / "html"
 CHROMIUM = os.environ.get("STREAMLAB_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 

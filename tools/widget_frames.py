@@ -39,9 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from streamlab.widgets.spec import WIDGET_MIME
+from tools.notebooks import read, reading_order
+from tools.paths import BUILD, REPO, SITE
+
 FRAME_FORMAT = "webp-lossless-1"  # change it to redraw every frame (a new encoding)
-WIDGET_MIME = "application/vnd.streamlab.widget+json"  # streamlab.widgets.WIDGET_MIME
 SAVE_OPTIONS = {"dpi": 100, "bbox_inches": "tight", "facecolor": "white"}  # as the stills
 
 
@@ -91,7 +93,7 @@ def page_widgets(page: str, repo: Path = REPO) -> list[Widget]:
     path = repo / f"{page}.ipynb"
     if not path.exists():
         return []
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    cells = read(path).cells
     found = []
     for index, cell in enumerate(cells):
         if cell.get("cell_type") == "code":
@@ -104,8 +106,6 @@ def page_widgets(page: str, repo: Path = REPO) -> list[Widget]:
 def book_widgets(repo: Path = REPO) -> list[Widget]:
     """Every widget of the book's pages, in reading order."""
     sys.path.insert(0, str(repo))
-    from tools.book_toc import reading_order
-
     return [w for page in reading_order(repo) for w in page_widgets(page, repo)]
 
 
@@ -375,8 +375,8 @@ def build(site: Path, cache: Path, widgets: list[Widget] | None = None, jobs: in
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=REPO / "_build" / "html")
-    parser.add_argument("--cache", type=Path, default=REPO / "_build" / "widget-cache")
+    parser.add_argument("--site", type=Path, default=SITE)
+    parser.add_argument("--cache", type=Path, default=BUILD / "widget-cache")
     parser.add_argument("--jobs", type=int, default=0, help="processes (default: every core)")
     args = parser.parse_args(argv)
     print(build(args.site, args.cache, jobs=args.jobs), flush=True)

@@ -21,9 +21,10 @@ from docutils import nodes
 from editions import is_chinese  # tools/sphinx_ext/editions.py, an extension beside this one
 from sphinx.util import logging
 
+from streamlab.widgets.spec import WIDGET_MIME
+
 logger = logging.getLogger(__name__)
 
-WIDGET_MIME = "application/vnd.streamlab.widget+json"  # streamlab.widgets.WIDGET_MIME
 
 # What the extension writes on a page, in each edition. The Chinese edition (_build/html/zh/)
 # shows the English edition's frames: the pictures are the same, drawn once.
