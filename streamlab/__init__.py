@@ -17,6 +17,7 @@ from .runtime.scratch import scratch_dir
 from .runtime.spark import get_context, get_spark, stop_spark, stop_streaming
 from .structured.file_drop import FileDrop
 from .structured.micro_batch_table import MicroBatchTable
+from .structured.queries import run_query, wait_for_batches
 
 __all__ = [
     "FileDrop",
@@ -33,8 +34,10 @@ __all__ = [
     "get_spark",
     "replay",
     "run",
+    "run_query",
     "scratch_dir",
     "stop_spark",
     "stop_streaming",
     "streaming_context",
+    "wait_for_batches",
 ]

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
+
+from streamlab.lessons.ads import ad_stream
 
 
 def parsed(spark: SparkSession, path: str, time_column: str) -> DataFrame:
-    """A folder of impression or click lines, one file per micro-batch, damaged lines left out:
-    (impression_id, time_column). Which lines are damaged is data/README.md's business."""
-    fields = F.split("value", ",")
+    """A folder of impression or click lines, one file per micro-batch, parsed by chapter 11's
+    `parse` (streamlab/lessons/ads.py), damaged lines left out: (impression_id, time_column)."""
     return (
-        spark.readStream.option("maxFilesPerTrigger", 1)
-        .text(path)
-        .select(
-            F.get(fields, 0).alias("impression_id"),
-            F.get(fields, 1).alias("user_id"),
-            F.try_to_timestamp(F.get(fields, 3), F.lit("yyyy-MM-dd HH:mm:ss")).alias(time_column),
-            F.size(fields).alias("n"),
-        )
-        .where(f"n = 4 AND user_id != '' AND {time_column} IS NOT NULL")
-        .drop("n", "user_id")
+        ad_stream(spark, path, time_column)
+        .where("reason IS NULL")
+        .select("impression_id", time_column)
     )

@@ -16,9 +16,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from streamlab import run_query
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.models import attribution as model
-from tests.streams import run_to_end
 
 IMPRESSIONS = read_ad_batches("impressions")
 CLICKS = read_ad_batches("clicks")
@@ -125,7 +125,7 @@ def _run(spark, stream, folder, checkpoint, sink=None):
     """Run to the end of the input into the lab's ParquetByBatch sink; (what it holds, query)."""
     from streamlab.lessons.attribution import ParquetByBatch
 
-    _, query = run_to_end(stream, checkpoint, sink=sink or ParquetByBatch(str(folder)))
+    _, query = run_query(stream, "append", checkpoint, sink=sink or ParquetByBatch(str(folder)))
     return spark.read.parquet(str(folder)).toPandas(), query
 
 

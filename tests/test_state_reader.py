@@ -17,12 +17,11 @@ from __future__ import annotations
 import pytest
 from pyspark.sql import functions as F
 
-from streamlab import FileDrop, scratch_dir
+from streamlab import FileDrop, run_query, scratch_dir
 from streamlab.data import read_word_batches
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.models.joins import join_rows, simulate
 from tests.ad_streams import parsed
-from tests.streams import run_to_end
 
 DELAY_S, BOUND_S = 30, 120  # chapter 11's join: 30-second watermarks, clicks within 2 minutes
 
@@ -54,8 +53,7 @@ def test_the_word_count_state_equals_the_sink_at_every_batch(spark):
         .select(F.explode(F.split("value", " ")).alias("word"))
     )
     checkpoint = scratch_dir("state-reader-count")
-    table, _ = run_to_end(words.groupBy("word").count(), checkpoint, "complete")
-    sink = table.frame()
+    sink, _ = run_query(words.groupBy("word").count(), "complete", checkpoint)
 
     ids = batch_ids(spark, checkpoint)
     assert list(ids) == list(range(len(batches)))
@@ -93,8 +91,8 @@ def join_run(spark):
         f"click_time <= impression_time + interval {BOUND_S} seconds"
     )
     checkpoint = scratch_dir("state-reader-join")
-    _, query = run_to_end(
-        left.join(right, condition).select("impression_id", "click_time"), checkpoint
+    _, query = run_query(
+        left.join(right, condition).select("impression_id", "click_time"), "append", checkpoint
     )
     return checkpoint, query
 

@@ -127,7 +127,9 @@ def shown_bundles(monkeypatch) -> list[tuple[dict, dict]]:
 
     shown = []
     monkeypatch.setattr(
-        streamlab.widgets.live, "display", lambda bundle, raw, metadata: shown.append((bundle, metadata))
+        streamlab.widgets.live,
+        "display",
+        lambda bundle, raw, metadata: shown.append((bundle, metadata)),
     )
     return shown
 
