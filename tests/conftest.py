@@ -40,6 +40,34 @@ def sc(spark, monkeypatch):
 
 
 @pytest.fixture
+def spark_conf(spark):
+    """Set Spark SQL settings for one test: `spark_conf({key: value, ...})`; each is put back
+    to the value it had before (or unset, if it had none) when the test ends, pass or fail."""
+    found: dict[str, str | None] = {}
+
+    def set_conf(settings: dict[str, str]) -> None:
+        for key, value in settings.items():
+            found.setdefault(key, spark.conf.get(key, None))
+            spark.conf.set(key, value)
+
+    yield set_conf
+    for key, value in found.items():
+        if value is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, value)
+
+
+@pytest.fixture
+def rocksdb(spark, spark_conf):
+    """Spark, with the RocksDB state store as the stateful chapters and Lab 4 choose it."""
+    from streamlab.runtime.spark import ROCKSDB_PROVIDER
+
+    spark_conf({"spark.sql.streaming.stateStore.providerClass": ROCKSDB_PROVIDER})
+    return spark
+
+
+@pytest.fixture
 def sc_real_clock(spark):
     """The SparkContext, with StreamingContexts on the system clock (timing, file streams)."""
     from streamlab import stop_streaming

@@ -55,17 +55,17 @@ def test_capture_survives_checkpointing(sc, tmp_path):
 
 def test_capture_keeps_only_the_outputs_of_the_current_context(sc):
     """Re-running a cell (a Lab 2 slider move) must not pile up every earlier output."""
-    from streamlab.dstream.batches import _OUTPUTS
+    from streamlab.dstream.batches import registered_outputs
 
     first = streaming_context(0.2)
     old = capture(replay(first, [["a"]]), ["line"])
     old_count = capture(replay(first, [["a"]]).count(), ["lines"])
-    registered = list(_OUTPUTS.values())
+    registered = registered_outputs()
     assert any(o is old for o in registered) and any(o is old_count for o in registered)
     run(first, batches=1)
     second = streaming_context(0.2)  # stops the first
     new = capture(replay(second, [["b"]]), ["line"])
-    assert [id(o) for o in _OUTPUTS.values()] == [id(new)]
+    assert [id(o) for o in registered_outputs()] == [id(new)]
     run(second, batches=1)
     assert old.frame()["line"].tolist() == ["a"]  # what an earlier output collected stays
     assert new.frame()["line"].tolist() == ["b"]
@@ -75,14 +75,14 @@ def test_capture_keeps_the_outputs_of_a_running_context(sc):
     """A context made by hand while another runs must not silence the running one."""
     from pyspark.streaming import StreamingContext
 
-    from streamlab.dstream.batches import _OUTPUTS
+    from streamlab.dstream.batches import registered_outputs
 
     running = streaming_context(0.2)
     out = capture(replay(running, [["a"]]), ["line"])
     running.start()
     try:
         capture(replay(StreamingContext(sc, 0.2), [["b"]]), ["line"])
-        assert any(o is out for o in _OUTPUTS.values())
+        assert any(o is out for o in registered_outputs())
     finally:
         running.stop(stopSparkContext=False, stopGraceFully=False)
 
@@ -151,21 +151,19 @@ def test_unit_tests_run_dstreams_on_the_manual_clock(sc):
     batches of 10 s take far less than 100 s because `run` advances the clock itself."""
     import time
 
-    from streamlab.dstream.batches import _manual_clock
+    from streamlab.dstream.batches import completed_batch_times, uses_manual_clock
 
     ssc = streaming_context(10)
-    assert _manual_clock(ssc) is not None
+    assert uses_manual_clock(ssc)
     out = capture(replay(ssc, [[str(n)] for n in range(10)]).count(), ["lines"])
     start = time.monotonic()
     run(ssc, batches=10, timeout=60)
     assert time.monotonic() - start < 60
     assert out.frame()["lines"].tolist() == [1] * 10
-    assert sorted(r.batch_ms for r in ssc._streamlab_tracker.completed) == [
-        10_000 * k for k in range(1, 11)
-    ]
+    assert completed_batch_times(ssc) == [10_000 * k for k in range(1, 11)]
 
 
 def test_real_clock_fixture_keeps_the_system_clock(sc_real_clock):
-    from streamlab.dstream.batches import _manual_clock
+    from streamlab.dstream.batches import uses_manual_clock
 
-    assert _manual_clock(streaming_context(0.2)) is None
+    assert not uses_manual_clock(streaming_context(0.2))

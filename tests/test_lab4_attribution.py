@@ -22,8 +22,6 @@ from streamlab.models import attribution as model
 
 IMPRESSIONS = read_ad_batches("impressions")
 CLICKS = read_ad_batches("clicks")
-ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
-PROVIDER = "spark.sql.streaming.stateStore.providerClass"
 CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled"
 
 
@@ -98,14 +96,14 @@ def test_settings_spark_would_refuse_are_refused_in_plain_words(
 
 
 @pytest.fixture
-def streams(spark, tmp_path):
+def streams(rocksdb, spark_conf, tmp_path):
     """The lab's two parsed streams, its catalogue, on RocksDB with a changelog as in the lab."""
     from streamlab import FileDrop
     from streamlab.data import ADS_DIR
     from streamlab.lessons.attribution import read_ads
 
-    spark.conf.set(PROVIDER, ROCKSDB)
-    spark.conf.set(CHANGELOG, "true")
+    spark = rocksdb
+    spark_conf({CHANGELOG: "true"})
     folders = {}
     for name, lines in (("impressions", IMPRESSIONS), ("clicks", CLICKS)):
         drop = FileDrop(tmp_path / name)
@@ -117,8 +115,6 @@ def streams(spark, tmp_path):
         read_ads(spark, folders["clicks"], "click_time"),
         catalogue,
     )
-    spark.conf.unset(PROVIDER)
-    spark.conf.unset(CHANGELOG)
 
 
 def _run(spark, stream, folder, checkpoint, sink=None):

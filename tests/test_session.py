@@ -44,7 +44,7 @@ def test_small_machine_defaults(spark):
     assert conf.get("spark.ui.showConsoleProgress") == "false"
     assert conf.get("spark.driver.memory") == "512m"
     assert spark.conf.get("spark.sql.shuffle.partitions") == conf.get("spark.default.parallelism")
-    assert spark.sparkContext.master == "local[*]"
+    assert spark.sparkContext.master == master_url()  # local[*] unless $SPARK_MASTER says
 
 
 def test_python_workers_are_forked_from_the_books_daemon_with_their_code_loaded(spark):
@@ -91,6 +91,8 @@ def test_what_the_daemon_loads_before_forking_starts_no_thread():
 
 
 def test_spark_master_variable_overrides_the_master(monkeypatch):
+    monkeypatch.delenv("SPARK_MASTER", raising=False)
+    assert master_url() == "local[*]"
     monkeypatch.setenv("SPARK_MASTER", "spark://127.0.0.1:7077")
     assert master_url() == "spark://127.0.0.1:7077"
     monkeypatch.delenv("SPARK_MASTER")

@@ -24,8 +24,6 @@ from streamlab.models import user_sessions as model
 IMPRESSIONS = read_ad_batches("impressions")
 CLICKS = read_ad_batches("clicks")
 BATCHES = model.event_batches(IMPRESSIONS, CLICKS)
-ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
-PROVIDER = "spark.sql.streaming.stateStore.providerClass"
 
 
 def event(time_s, user="u01", kind="impression"):
@@ -104,13 +102,6 @@ def test_late_events_are_counted_not_lost():
 def test_settings_spark_would_refuse_are_refused_in_plain_words(gap_s, delay_s):
     with pytest.raises(model.SessionSetupError, match="must be positive|cannot be negative"):
         model.simulate(BATCHES, gap_s, delay_s)
-
-
-@pytest.fixture
-def rocksdb(spark):
-    spark.conf.set(PROVIDER, ROCKSDB)
-    yield spark
-    spark.conf.unset(PROVIDER)
 
 
 def _events(spark, folder, impressions, clicks):

@@ -62,11 +62,11 @@ from streamlab.lessons.attribution import (
     verdicts,
 )
 from streamlab.lessons.user_sessions import user_sessions
+from streamlab.runtime.spark import ROCKSDB_PROVIDER as ROCKSDB
 from streamlab.runtime.spark import get_spark
 from streamlab.structured.file_drop import FileDrop
 
 STREAMS = ("impressions", "clicks")
-ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
 CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled"
 TIME_COLUMNS = ("click_time", "impression_time", "start", "end")
 COLUMNS = {  # of each table, in order; every table is sorted by all of them

@@ -130,6 +130,18 @@ _OUTPUTS: dict[int, DStreamBatches] = {}
 _KEYS = itertools.count(1)  # never reused, so a function from a checkpoint finds no stranger
 
 
+def registered_outputs() -> list[DStreamBatches]:
+    """The outputs `capture` feeds now: those of the latest StreamingContext and the running one."""
+    return list(_OUTPUTS.values())
+
+
+def completed_batch_times(ssc: StreamingContext) -> list[int]:
+    """The times (ms) of the batches of `ssc` that completed so far, in order."""
+    tracker = _tracker(ssc)
+    with tracker.lock:
+        return sorted(r.batch_ms for r in tracker.completed)
+
+
 def _collector(key: int) -> Any:
     """A foreachRDD function that holds only a number, so checkpointing can pickle it."""
 
@@ -211,6 +223,11 @@ def _manual_clock(ssc: StreamingContext) -> Any | None:
     """The context's clock when it is Spark's ManualClock (see session.use_manual_clock)."""
     clock = ssc._jssc.ssc().scheduler().clock()
     return clock if clock.getClass().getName() == MANUAL_CLOCK else None
+
+
+def uses_manual_clock(ssc: StreamingContext) -> bool:
+    """True when `ssc` runs on Spark's ManualClock (tests), False on the system clock."""
+    return _manual_clock(ssc) is not None
 
 
 def _batch_ms(ssc: StreamingContext) -> int:

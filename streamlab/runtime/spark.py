@@ -25,6 +25,9 @@ from .memory import return_freed_memory
 from .scratch import scratch_root
 
 APP_NAME = "spark-streaming-hands-on"
+# The state store the stateful chapters, Lab 4 and its application choose (spark.sql.streaming.
+# stateStore.providerClass): transformWithState needs it.
+ROCKSDB_PROVIDER = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
 DRIVER_MEMORY = "512m"  # kernel + JVM stay under 1 GiB with this (measured in `make bench`)
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 # Serial GC, a 48 MiB young generation and the quick JIT only: the JVM of Lab 1 peaks at about
