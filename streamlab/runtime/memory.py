@@ -12,8 +12,8 @@ def return_freed_memory() -> bool:
 
     Python frees its objects into the C library's heap, which keeps the pages for later; a
     kernel that ran a whole notebook holds tens of MiB that way. `stop_spark(jvm=True)` calls
-    this after Spark's objects are gone: at the end of Lab 3 the kernel went from 240 to 223
-    MiB (gc.collect() alone: 240). glibc only (malloc_trim); elsewhere nothing is done."""
+    this after Spark's objects are gone (docs/decisions/return-freed-memory.md). glibc only
+    (malloc_trim); elsewhere nothing is done."""
     gc.collect()
     if not sys.platform.startswith("linux"):
         return False

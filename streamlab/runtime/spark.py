@@ -21,6 +21,7 @@ from pyspark.streaming import StreamingContext
 from ..errors import SetupError
 from .cds import java_options as class_archive_options
 from .java import check_java
+from .jvm_output import jvm_output_to_file
 from .memory import return_freed_memory
 from .scratch import scratch_root
 
@@ -30,16 +31,8 @@ APP_NAME = "spark-streaming-hands-on"
 ROCKSDB_PROVIDER = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
 DRIVER_MEMORY = "512m"  # kernel + JVM stay under 1 GiB with this (measured in `make bench`)
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
-# Serial GC, a 48 MiB young generation and the quick JIT only: the JVM of Lab 1 peaks at about
-# 470 MiB instead of 600 MiB, and short jobs finish sooner (`make bench` measures it). The heap
-# is kept at most 10-30 % above what is live, so it grows less: Lab 3's JVM peaks about 70 MiB
-# lower for some 15 % more time in garbage collection. The heap starts at 64 MiB: by default it
-# starts at 1/64 of the machine's RAM (384 MiB on 24 GiB) and never shrinks below that, which
-# kept Lab 3 (kernel + JVM) about 140 MiB above 1 GiB. A 24 MiB young generation and 32 MiB
-# for compiled code (measured with `make bench`, with the settings of `get_spark`): Lab 1's
-# JVM peaks 25-33 MiB lower than with 48 MiB and 13-17 MiB lower than with 64 MiB, Lab 3's
-# about 34 MiB lower (its compiled code had filled 64 MiB); neither notebook ran slower, and
-# the JVM makes room in a full code cache by dropping code it no longer runs.
+# A small JVM: serial GC, a small young generation, the quick JIT only, a heap kept close to
+# what is live (docs/decisions/jvm-options.md, lab3-code-cache.md).
 JVM_OPTIONS = (
     "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -Xms64m -Xmn24m "
     "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
@@ -102,24 +95,19 @@ def get_spark(
     if submitted is None:  # this process starts Spark's JVM
         check_java()
         _prepare_environment()
-        # glibc gives each thread that allocates its own malloc arena, and an arena keeps what
-        # was freed in it: the JVM's hundred-odd threads held tens of MiB that way. Two arenas
-        # for the JVM and the Python workers it starts (they inherit it): Lab 1's JVM peaked
-        # 10-25 MiB lower, each Python worker 3-4 MiB and the worker daemon 7 MiB lower
-        # (measured with `make bench`), with no slower run.
+        # Two malloc arenas: the JVM's threads kept tens of MiB freed (docs/decisions/
+        # malloc-arena-max.md).
         os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     builder = SparkSession.builder.appName(app_name)
     for key, value in {**startup_settings(submitted), **settings}.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    with jvm_output_to_file():  # a JVM started now also writes there, for the notebook checks
+        spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(log_level)
     context = spark.sparkContext
     if context.master.startswith("local"):
-        # A Python worker puts Spark's folder of added files on its sys.path when it starts,
-        # and a folder new to sys.path makes Python drop what it knew of every folder and zip
-        # on the path (importlib.invalidate_caches): each worker read the index of pyspark.zip
-        # (1,485 files) again and held 17 MiB more of its own (42 MiB instead of 25; ten
-        # workers at once in Lab 1, measured). Give the workers that folder from the start.
+        # Spark's folder of added files on the workers' path from the start: a folder new to
+        # sys.path cost each worker 17 MiB (docs/decisions/worker-pythonpath.md).
         root = SparkFiles.getRootDirectory()
         paths = context.environment.get("PYTHONPATH", "")
         context.environment["PYTHONPATH"] = os.pathsep.join(p for p in (root, paths) if p)
@@ -179,10 +167,8 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
         "spark.ui.showConsoleProgress": "false",
         "spark.ui.enabled": os.environ.get("STREAMLAB_SPARK_UI", "false"),
         "spark.sql.streaming.forceDeleteTempCheckpointLocation": "true",
-        # Small data, small JVM (measured on Lab 3 with `make bench`): adaptive execution and
-        # broadcast joins each keep pools of idle threads (about 300 in all, each with its
-        # stack), and whole-stage code generation loads thousands of classes; without them
-        # the JVM peaks about 150 MiB lower and short queries run no slower.
+        # Small data, small JVM: no adaptive execution, few broadcast threads, no whole-stage
+        # code generation (docs/decisions/small-data-sql-settings.md).
         "spark.sql.adaptive.enabled": "false",
         "spark.sql.broadcastExchange.maxThreadThreshold": "4",
         "spark.sql.codegen.wholeStage": "false",
@@ -194,15 +180,7 @@ def startup_settings(submitted: dict[str, str] | None = None) -> dict[str, str]:
         "spark.sql.ui.retainedExecutions": "20",
         "spark.streaming.ui.retainedBatches": "20",
         "spark.sql.session.timeZone": "UTC",
-        # PySpark keeps every Python worker it once needed for later tasks, until a minute
-        # passes without any Python work, and one task can need several at once: a stateful
-        # DStream (updateStateByKey) holds about five per task, ten on two cores. Keep at most
-        # one idle worker per task slot and let the others exit (measured with `make bench`,
-        # before the book's worker daemon): Lab 1 peaked at 824/873 MiB (first/second run)
-        # instead of 927/945, chapter 05 at 914/938 instead of 935/954. The next batch forks
-        # its workers again; with PySpark's own daemon each fork paid the import of the
-        # worker's code and chapter 04's five-output window run took 44 s instead of 27, with
-        # streamlab/runtime/worker_daemon.py (code loaded before the fork) it takes 28.
+        # At most one idle Python worker per task slot (docs/decisions/idle-worker-pool.md).
         "spark.python.factory.idleWorkerMaxPoolSize": str(task_slots),
     }
     if master.startswith("local"):
