@@ -20,10 +20,7 @@ def _workload() -> None:
     """What every notebook does first: start Spark, run SQL, run a stateful streaming query.
 
     Only these classes: a class in the archive that a JVM does not use still costs it memory
-    (the archive is mapped at a new address and its pointers rewritten). Measured on this
-    workload: an archive of what it loads (169 MB) left the JVM's PSS as it was (325 MiB
-    against 326); one that also held the classes of DStreams and foreachBatch (194 MB) added
-    23 MiB, one with RocksDB, joins and pyspark.ml as well (240 MB) 42 MiB, for no faster start.
+    (docs/decisions/class-archive-contents.md).
     """
     from pyspark.sql import functions as F
 

@@ -5,9 +5,7 @@ answers: on two busy cores that is most of the 10-30 s a notebook waits for `get
 first job. Java 17 can keep the classes an application loaded in an archive file
 (class-data sharing: `-XX:ArchiveClassesAtExit` writes it when a JVM exits, and
 `-XX:SharedArchiveFile` maps it at the next start, with the classes already parsed and
-verified). Measured here with the book's settings: Spark's start, a first SQL job and a
-stateful streaming query took 13-15 s instead of 27-31 s on a loaded machine, and the JVM
-held the same memory (324 MiB PSS with the archive, 327 without).
+verified): Spark starts in about half the time (docs/decisions/class-archive.md).
 
 `make setup` builds the archive once (`python -m streamlab.runtime.build_cds`), by running what
 every notebook does first (start Spark, a SQL job, a stateful streaming query) in a JVM that
