@@ -18,7 +18,7 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute lessons learner answer-key serve lab clean
+.PHONY: help setup java book test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute generated lessons learner answer-key normalise serve lab clean
 
 help:
 	@sed -n "1,7p" Makefile
@@ -74,6 +74,7 @@ lint: setup
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m tools.normalise --check
 
 # Unit tests in two processes (each with its own small Spark); then the tests marked `serial`
 # (the standalone cluster, timing checks), alone, so a busy core cannot change what they measure.
@@ -99,7 +100,7 @@ notebooks: setup
 bench: setup
 	$(NBENV) $(BIN)/python -m tools.bench $(or $(NB),$(NOTEBOOKS))
 	$(if $(NB),,$(BIN)/python -m tools.bench_throughput)
-	$(BIN)/python -m tools.agendas
+	$(BIN)/python -m tools.generate agendas
 
 # The website's widgets: total size of the frames drawn in advance, and the time from a slider's
 # key press to the new picture in headless Chromium on loopback (figures only, no assertion).
@@ -137,28 +138,37 @@ test-all:
 execute: setup
 	$(NBENV) $(BIN)/python -m tools.execute_notebooks $(or $(NB),$(NOTEBOOKS))
 
-# Write the cells tagged `export` of each lab to streamlab/lessons/ (tests and spark-submit use them).
-lessons: setup
-	$(BIN)/python -m tools.export_lab_code
-
-# The learner copies of the labs, learner/*.ipynb: the key functions left to write, a check after
-# each (tools/learner.py; run it after editing a lab; a test fails while a copy is stale).
-learner: setup
-	$(BIN)/python -m tools.learner
-
-# The instructors' answer key, chapters/answer-key.md: every exercise and its solution, taken
-# from the notebooks (run it after editing an exercise; a test fails while the page is stale).
-answer-key: setup
-	$(BIN)/python -m tools.answer_key
-
-# The workshop kit's generated pages: the instructor guide's timings and agendas (tools/agendas.py,
-# from tools/agendas.yml and bench/results/notebooks.csv) and the learner handout
-# (tools/handout.py); run it after make bench or after editing their sources. The slides are
+# Every file the book generates from its sources (tools/generate/, one contract: each generator
+# renders its files, and only the files that differ are written): the lessons, the cells tagged
+# `export` of the labs and chapters, in streamlab/lessons/ (tests and spark-submit import them);
+# the learner copies of the labs, learner/*.ipynb (the key functions left to write, a check after
+# each); the instructors' answer key, chapters/answer-key.md (every exercise and its solution);
+# the instructor guide's timings and agendas (tools/agendas.py, from tools/agendas.yml and
+# bench/results/notebooks.csv); the learner handout, chapters/handout.md (tools/handout.py).
+# Run it after editing a notebook, after make bench, or after editing the workshop's sources
+# (it labels the solutions first: make normalise);
+# tests/test_generated.py fails while a file is stale (`python -m tools.generate --check` says
+# which). GEN=answer-key (or lessons, learner, agendas, handout) writes only those. The slides are
 # built into the website by the book's build (tools/sphinx_ext/slide_decks.py).
+generated: normalise
+	$(BIN)/python -m tools.generate $(GEN)
+
+# The same, one kind each (the names the generated files mention). make answer-key also labels
+# the solutions' buttons first (make normalise).
+lessons: setup
+	$(BIN)/python -m tools.generate lessons
+learner: setup
+	$(BIN)/python -m tools.generate learner
+answer-key: normalise
+	$(BIN)/python -m tools.generate answer-key
 .PHONY: workshop
 workshop: setup
-	$(BIN)/python -m tools.agendas
-	$(BIN)/python -m tools.handout
+	$(BIN)/python -m tools.generate agendas handout
+
+# What a notebook must say that a tool can write (tools/normalise.py): every solution's button
+# says "Solution to Exercise N". make lint fails while one does not.
+normalise: setup
+	$(BIN)/python -m tools.normalise
 
 serve: book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"

@@ -10,7 +10,7 @@ import operator
 import nbformat
 import pytest
 
-from tools.learner import LABS, check_name, defined_tasks, stub_source, tasks_of
+from tools.generate.learner import LABS, check_name, defined_tasks, stub_source, tasks_of
 
 LESSONS = {
     "word_count": "01-word-count.ipynb",

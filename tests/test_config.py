@@ -193,23 +193,6 @@ def test_nbval_markers_are_exact_and_explained(path):
                 assert number + 1 < len(lines) and lines[number + 1].startswith("# ("), line
 
 
-def test_exported_lab_code_matches_its_notebook():
-    """streamlab/lessons/<module>.py is exactly the notebook's cells tagged `export`."""
-    from tools.export_lab_code import LESSONS, exported_source, lab_notebooks
-
-    exported = {}
-    for path in lab_notebooks():
-        result = exported_source(path)
-        if result is not None:
-            exported[result[0]] = result[1]
-    assert exported, "no lab exports its code"
-    for module, text in exported.items():
-        on_disk = (LESSONS / f"{module}.py").read_text(encoding="utf-8")
-        assert on_disk == text, f"streamlab/lessons/{module}.py is stale: run `make lessons`"
-    modules = {p.stem for p in LESSONS.glob("*.py")} - {"__init__"}
-    assert modules == set(exported)
-
-
 def test_make_lab_starts_as_root_only_with_allow_root():
     """Jupyter refuses root without --allow-root; it is passed for root and no one else."""
     from tools.lab import REPO, lab_command

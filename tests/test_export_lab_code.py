@@ -1,4 +1,4 @@
-"""tools/export_lab_code.py exports only definitions: a cell tagged `export` that would run
+"""tools/generate/lessons.py exports only definitions: a cell tagged `export` that would run
 something when the lesson is imported stops the export, with the notebook and cell named."""
 
 from __future__ import annotations
@@ -8,7 +8,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.export_lab_code import ExportError, check_definitions_only, exported_source
+from tools.generate.lessons import (
+    LESSONS,
+    ExportError,
+    check_definitions_only,
+    exported_source,
+    lab_notebooks,
+    module_path,
+    render,
+)
+from tools.paths import STREAMLAB
 
 DEFINITIONS = '''import operator
 from pyspark.sql import types as T
@@ -90,8 +99,6 @@ def test_a_cell_that_does_not_parse_is_named_too():
 
 
 def test_the_labs_export_only_definitions():
-    from tools.export_lab_code import lab_notebooks
-
     exported = [exported_source(path) for path in lab_notebooks()]
     assert {result[0] for result in exported if result} == {
         "word_count",
@@ -99,4 +106,18 @@ def test_the_labs_export_only_definitions():
         "recommender",
         "user_sessions",
         "attribution",
+        "ads",
+        "structured.queries",
     }
+
+
+def test_every_lesson_module_is_exported_by_a_notebook():
+    """No module left behind in streamlab/lessons/ by a notebook that no longer exports it
+    (tests/test_generated.py checks that each exported module is current)."""
+    on_disk = {p for p in LESSONS.glob("*.py") if p.name != "__init__.py"}
+    assert on_disk <= set(render())
+
+
+def test_a_dotted_module_is_a_module_of_streamlab():
+    assert module_path("ads") == LESSONS / "ads.py"
+    assert module_path("structured.queries") == STREAMLAB / "structured" / "queries.py"

@@ -4,7 +4,8 @@
 `<!-- NAME:start -->` and `<!-- NAME:end -->` markers: the table of how long each page takes
 (`runs`: the wall time `make bench` measured, bench/results/notebooks.csv; `time to learn`: the
 page's own header) and the three agendas of tools/agendas.yml. `--check` writes nothing and
-fails when the page differs from what it would write (tests/test_agendas.py runs it).
+fails when the page differs from what it would write (tests/test_generated.py runs it; it is
+one of the generators of `python -m tools.generate`).
 
 What a slot needs, in minutes, rounded up: for each of its pages, the page's time to learn
 (the whole of it, or for named parts a share proportional to the characters of Markdown and code
@@ -15,7 +16,6 @@ learners run it from the top), plus 10 minutes for each exercise named.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import math
 import re
@@ -25,7 +25,6 @@ from pathlib import Path
 
 import yaml
 
-from tools.generated import write_or_check
 from tools.notebooks import read, reading_order
 from tools.paths import CHAPTERS, REPO, RESULTS, TOOLS
 
@@ -291,18 +290,22 @@ def replace_block(text: str, name: str, body: str) -> str:
     return f"{head}{start}\n\n{body}\n\n{end}{tail}"
 
 
-def render(repo: Path = REPO) -> str:
+def markdown(repo: Path = REPO) -> str:
     """The instructor guide with both blocks written from the benchmark and the agendas."""
     text = (repo / GUIDE.relative_to(REPO)).read_text(encoding="utf-8")
     text = replace_block(text, "runs", runs_table(repo))
     return replace_block(text, "agendas", agendas_markdown(repo))
 
 
+def render(repo: Path = REPO) -> dict[Path, str]:
+    """The page's path and text."""
+    return {repo / GUIDE.relative_to(REPO): markdown(repo)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the page is stale")
-    args = parser.parse_args(argv)
-    return write_or_check({GUIDE: render()}, "python -m tools.agendas", args.check)
+    from tools import generate
+
+    return generate.main([*(sys.argv[1:] if argv is None else argv), "agendas"])
 
 
 if __name__ == "__main__":

@@ -1,18 +1,18 @@
 """The learner handout, chapters/handout.md, from the book's own sources.
 
-`python -m tools.handout` writes the page; `--check` writes nothing and fails when the page is
-stale (tests/test_handout.py). Each part comes from one place: the repository and the launch
-links from _config.yml; the learner's set-up steps (`make` targets), the cheat sheet's rows
-that the appendix does not have and the ten errors from tools/handout.yml; the other rows of the
-cheat sheet from the appendix chapters/appendix/dstream-to-structured-streaming.md, and the
-glossary terms from chapters/appendix/glossary.md (rows and terms chosen in tools/handout.yml).
-Tests find each error's message in the book, each set-up target in the Makefile and each call of
-the cheat sheet in PySpark. The print style that fits it on two A4 pages is in _assets/book.css.
+`python -m tools.handout` (one of the generators of `python -m tools.generate`) writes the page;
+`--check` writes nothing and fails when the page is stale (tests/test_generated.py). Each part
+comes from one place: the repository and the launch links from _config.yml; the learner's set-up
+steps (`make` targets), the cheat sheet's rows that the appendix does not have and the ten errors
+from tools/handout.yml; the other rows of the cheat sheet from the appendix
+chapters/appendix/dstream-to-structured-streaming.md, and the glossary terms from
+chapters/appendix/glossary.md (rows and terms chosen in tools/handout.yml). Tests find each
+error's message in the book, each set-up target in the Makefile and each call of the cheat sheet in
+PySpark. The print style that fits it on two A4 pages is in _assets/book.css.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -20,7 +20,6 @@ from pathlib import Path
 import yaml
 
 from tools import glossary
-from tools.generated import write_or_check
 from tools.paths import CHAPTERS, REPO, TOOLS
 
 PAGE = CHAPTERS / "handout.md"
@@ -101,7 +100,7 @@ def repository_url(repo: Path = REPO) -> str:
 REPOSITORY_URL = repository_url()
 
 
-def render(repo: Path = REPO) -> str:
+def markdown(repo: Path = REPO) -> str:
     spec = load_spec(repo / SPEC.relative_to(REPO))
     repo_url = repository_url(repo)
     out = [
@@ -184,11 +183,15 @@ def render(repo: Path = REPO) -> str:
     return "\n".join(out)
 
 
+def render(repo: Path = REPO) -> dict[Path, str]:
+    """The page's path and text."""
+    return {repo / PAGE.relative_to(REPO): markdown(repo)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the page is stale")
-    args = parser.parse_args(argv)
-    return write_or_check({PAGE: render()}, "python -m tools.handout", args.check)
+    from tools import generate
+
+    return generate.main([*(sys.argv[1:] if argv is None else argv), "handout"])
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ solution, and the answer key leaves it out (instructors have the solution). Seve
 cells in a row are one exercise. The page repeats each statement, the solution (code, or text)
 and the short text a code solution printed when the notebook last ran (no figures), in the
 order of _toc.yml. The output depends only on the files, so it is the same on every machine;
-`tests/test_answer_key.py` fails when the page is stale.
+tests/test_generated.py fails when the page is stale. The solutions' buttons are labelled in the
+notebooks themselves by tools/normalise.py.
 
-Usage: python -m tools.answer_key          label the solutions' buttons, write the answer key
-       python -m tools.answer_key --check  exit 1 if it is stale
+Usage: python -m tools.generate [--check] answer-key   (make generated)
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from tools.notebooks import SOLUTION, STARTER, has_tag, notebooks_in_order, read
 from tools.paths import REPO
@@ -296,7 +294,7 @@ Notebooks without exercises: {without}.
 """
 
 
-def render(repo: Path = REPO) -> str:
+def markdown(repo: Path = REPO) -> str:
     """The whole answer key, as MyST Markdown."""
     sections, rows, without = [], [], []
     for notebook in notebooks_in_order(repo):
@@ -340,60 +338,15 @@ def exercise_number(exercise: Exercise) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def label_problems(nb, notebook: str) -> list[str]:
-    """Solutions whose button or dropdown does not say "Solution to Exercise N" (N its own)."""
-    problems = []
-    for exercise in find_exercises(nb, notebook):
-        label = solution_label(exercise_number(exercise) or 0)
-        for i in exercise.cells:
-            cell = nb.cells[i]
-            if cell.cell_type == "code":
-                shown = cell.metadata.get("mystnb", {}).get("code_prompt_show")
-            else:
-                shown = dropdown_title(cell)
-            if shown != label:
-                problems.append(f"{notebook}.ipynb, cell {i}: {shown!r}, not {label!r}")
-    return problems
-
-
-def label_solutions(repo: Path = REPO) -> list[str]:
-    """Give every code solution's button its exercise's label; return the notebooks changed."""
-    changed = []
-    for notebook in notebooks_in_order(repo):
-        path = repo / f"{notebook}.ipynb"
-        nb = nbformat.read(path, as_version=4)
-        dirty = False
-        for exercise in find_exercises(nb, notebook):
-            label = solution_label(exercise_number(exercise) or 0)
-            for i in exercise.cells:
-                cell = nb.cells[i]
-                if cell.cell_type != "code":
-                    continue
-                wanted = {"code_prompt_show": label, "code_prompt_hide": "Hide the solution"}
-                if cell.metadata.get("mystnb") != wanted:
-                    cell.metadata["mystnb"] = wanted
-                    dirty = True
-        if dirty:
-            nbformat.write(nb, path)
-            changed.append(notebook)
-    return changed
+def render(repo: Path = REPO) -> dict[Path, str]:
+    """The answer key's path and text."""
+    return {repo / f"{PAGE}.md": markdown(repo)}
 
 
 def main(args: list[str]) -> int:
-    target = REPO / f"{PAGE}.md"
-    if "--check" not in args:
-        for notebook in label_solutions():
-            print(f"labelled the solutions of {notebook}.ipynb")
-    text = render()
-    if "--check" in args:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{target.relative_to(REPO)} is stale: run `make answer-key`", file=sys.stderr)
-            return 1
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.relative_to(REPO)}")
-    return 0
+    from tools import generate
+
+    return generate.main([*args, "answer-key"])
 
 
 if __name__ == "__main__":
