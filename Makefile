@@ -48,23 +48,23 @@ lock:
 
 setup: $(STAMP)
 
-# Both editions from the same sources (tools/editions.py): English, then Chinese from the
+# Both editions from the same sources (tools/site/editions.py): English, then Chinese from the
 # catalogues in locales/zh_CN (the same notebooks, pages and figures; translated prose).
 book: setup
-	$(BIN)/python -m tools.editions html
+	$(BIN)/python -m tools.site.editions html
 	@echo "The book is at $(CURDIR)/_build/html/index.html, in Chinese at _build/html/zh/index.html"
 	@echo "(make serve shows both on http://127.0.0.1:$(PORT))"
 
 build-strict: setup
-	$(BIN)/python -m tools.editions html --strict
+	$(BIN)/python -m tools.site.editions html --strict
 
 # After any change to the English prose: extract its messages (Sphinx gettext) and update the
-# Chinese catalogues, locales/zh_CN/LC_MESSAGES/<page>.po (tools/translations.py; how to
+# Chinese catalogues, locales/zh_CN/LC_MESSAGES/<page>.po (tools/site/translations.py; how to
 # translate: locales/TRANSLATING.md). A test fails while a message is missing, fuzzy or stale.
 .PHONY: translations
 translations: setup
-	$(BIN)/python -m tools.translations update
-	$(BIN)/python -m tools.translations stats
+	$(BIN)/python -m tools.site.translations update
+	$(BIN)/python -m tools.site.translations stats
 
 # Lint and formatting: Python at 100 columns, notebooks and the lessons exported from them at 79
 # (their ruff.toml), the width of the website's code blocks; then the architecture's contracts
@@ -95,11 +95,11 @@ notebooks: setup
 # Wall time, floor (Spark start + the waits asked for) and peak memory (kernel + JVM + Python
 # workers) of every notebook from a fresh kernel, then the word-count throughput; the results
 # and figures land in bench/results/, which chapters/appendix/performance.md shows; the instructor
-# guide's run times and agendas are then rewritten from them (tools/agendas.py).
+# guide's run times and agendas are then rewritten from them (tools/workshop/agendas.py).
 # NB=path/to/one.ipynb measures only that notebook (and skips the throughput).
 bench: setup
-	$(NBENV) $(BIN)/python -m tools.bench $(or $(NB),$(NOTEBOOKS))
-	$(if $(NB),,$(BIN)/python -m tools.bench_throughput)
+	$(NBENV) $(BIN)/python -m tools.bench.notebooks $(or $(NB),$(NOTEBOOKS))
+	$(if $(NB),,$(BIN)/python -m tools.bench.throughput)
 	$(BIN)/python -m tools.generate agendas
 
 # The website's widgets: total size of the frames drawn in advance, and the time from a slider's
@@ -108,17 +108,17 @@ bench: setup
 bench-widgets: setup
 	@test -d _build/html/_widgets || $(MAKE) book
 	@bash tools/ensure_chromium.sh
-	$(BIN)/python -m tools.widget_bench
+	$(BIN)/python -m tools.site.widget_bench
 
 # The wall time of every stage of make test (install into a new venv, lint, unit, nbval on every
 # notebook, build, browser) and the slowest tests; writes bench/results/suite*.csv. It takes about
 # as long as a fresh-clone CI run (chapters/appendix/performance.md).
 bench-suite: setup
-	$(BIN)/python -m tools.bench_suite
+	$(BIN)/python -m tools.bench.suite
 
 # The largest input rate a DStream word count sustains at several batch intervals (~2-3 min).
 bench-throughput: setup
-	$(BIN)/python -m tools.bench_throughput
+	$(BIN)/python -m tools.bench.throughput
 
 # The built website in headless Chromium, offline (tests/test_site.py); installs Debian's
 # chromium first where it can (as root), else the tests skip and say why.
@@ -143,13 +143,14 @@ execute: setup
 # `export` of the labs and chapters, in streamlab/lessons/ (tests and spark-submit import them);
 # the learner copies of the labs, learner/*.ipynb (the key functions left to write, a check after
 # each); the instructors' answer key, chapters/answer-key.md (every exercise and its solution);
-# the instructor guide's timings and agendas (tools/agendas.py, from tools/agendas.yml and
-# bench/results/notebooks.csv); the learner handout, chapters/handout.md (tools/handout.py).
+# the instructor guide's timings and agendas (tools/workshop/agendas.py, from
+# tools/workshop/agendas.yml and bench/results/notebooks.csv); the learner handout,
+# chapters/handout.md (tools/workshop/handout.py).
 # Run it after editing a notebook, after make bench, or after editing the workshop's sources
 # (it labels the solutions first: make normalise);
 # tests/test_generated.py fails while a file is stale (`python -m tools.generate --check` says
 # which). GEN=answer-key (or lessons, learner, agendas, handout) writes only those. The slides are
-# built into the website by the book's build (tools/sphinx_ext/slide_decks.py).
+# built into the website by the book's build (tools/site/sphinx_ext/slide_decks.py).
 generated: normalise
 	$(BIN)/python -m tools.generate $(GEN)
 

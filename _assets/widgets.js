@@ -1,7 +1,7 @@
-/* The book's widgets on the website, without a kernel (tools/sphinx_ext/widget_pages.py).
+/* The book's widgets on the website, without a kernel (tools/site/sphinx_ext/widget_pages.py).
  *
  * Every setting of every widget was drawn in advance by the notebook's own draw function
- * (tools/widget_frames.py): _widgets/<id>/<i>-<j>-....webp, one frame per allowed setting, and
+ * (tools/site/widget_frames.py): _widgets/<id>/<i>-<j>-....webp, one frame per allowed setting, and
  * _widgets/<id>/index.json, which says for each setting whether it has a frame or the plain
  * message of a refusal. This script puts the notebook's controls (same labels, values and
  * default) above the still picture and swaps the picture as they move. Frames load when asked

@@ -1,4 +1,4 @@
-"""The instructor guide's timings and agendas keep their promises (tools/agendas.py).
+"""The instructor guide's timings and agendas keep their promises (tools/workshop/agendas.py).
 
 The run times on the page are the benchmark's (bench/results/notebooks.csv), every slot lasts at
 least what its pages need (their time-to-learn share, their measured run time, the exercises
@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from tools import agendas, generate
+from tools import generate
+from tools.workshop import agendas
 
 DATA = agendas.load()
 GUIDE_TEXT = agendas.GUIDE.read_text(encoding="utf-8")

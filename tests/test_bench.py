@@ -17,8 +17,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from tools import bench, benchlog
-from tools import bench_throughput as throughput
+from tools.bench import memory as bench_memory
+from tools.bench import notebooks as bench
+from tools.bench import results as bench_results
+from tools.bench import throughput, waitlog
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,31 +44,31 @@ def result(**changes):
 
 def test_floor_is_spark_start_plus_every_wait():
     waits = [{"seconds": 5}, {"seconds": 2.5}]
-    assert bench.floor_s(4.0, waits, started_spark=True) == 11.5
-    assert bench.floor_s(4.0, waits, started_spark=False) == 7.5
-    assert bench.floor_s(4.0, [], started_spark=True) == 4.0
+    assert bench_results.floor_s(4.0, waits, started_spark=True) == 11.5
+    assert bench_results.floor_s(4.0, waits, started_spark=False) == 7.5
+    assert bench_results.floor_s(4.0, [], started_spark=True) == 4.0
 
 
 def test_table_row_reports_ratio_and_targets():
-    row = bench.table_row(result(), spark_start_s=4.5)
+    row = bench_results.table_row(result(), spark_start_s=4.5)
     assert row["floor_s"] == 15.0 and row["waits_s"] == 10.5 and row["spark_start_s"] == 4.5
     assert row["ratio"] == 2.0 and row["within_1_5x_floor"] == "no"
     assert row["peak_pss_mib"] == 700 and row["peak_rss_mib"] == 761
     assert row["peak_pss_run2_mib"] == 720 and row["peak_rss_run2_mib"] == 781
     assert row["within_900mib"] == "yes"
-    assert list(row) == bench.COLUMNS
+    assert list(row) == bench_results.COLUMNS
 
-    fast = bench.table_row(result(wall_s=22.0, peak_pss_mib=1100.0), spark_start_s=4.5)
+    fast = bench_results.table_row(result(wall_s=22.0, peak_pss_mib=1100.0), spark_start_s=4.5)
     assert fast["within_1_5x_floor"] == "yes" and fast["within_900mib"] == "no"
 
 
 def test_the_memory_target_holds_for_both_runs():
-    second = bench.table_row(result(peak_pss_run2_mib=1030.0), spark_start_s=4.5)
-    assert second["within_900mib"] == "no" and bench.peak_pss_mib(second) == 1030
+    second = bench_results.table_row(result(peak_pss_run2_mib=1030.0), spark_start_s=4.5)
+    assert second["within_900mib"] == "no" and bench_results.peak_pss_mib(second) == 1030
 
 
 def test_a_notebook_without_spark_or_waits_has_no_floor():
-    row = bench.table_row(result(waits=[], started_spark=False), spark_start_s=4.5)
+    row = bench_results.table_row(result(waits=[], started_spark=False), spark_start_s=4.5)
     assert row["floor_s"] == 0 and row["spark_start_s"] == 0
     assert row["within_1_5x_floor"] == "no"
 
@@ -78,7 +80,7 @@ def test_new_rows_replace_old_ones_in_book_order():
         {"notebook": "gone", "wall_s": "9"},
     ]
     new = [{"notebook": "b", "wall_s": 3}, {"notebook": "c", "wall_s": 4}]
-    merged = bench.merge_rows(old, new, order=["c", "b", "a"])
+    merged = bench_results.merge_rows(old, new, order=["c", "b", "a"])
     assert merged == [
         {"notebook": "c", "wall_s": 4},
         {"notebook": "b", "wall_s": 3},
@@ -88,16 +90,16 @@ def test_new_rows_replace_old_ones_in_book_order():
 
 def test_csv_round_trip_and_old_layouts_are_dropped(tmp_path):
     path = tmp_path / "results" / "notebooks.csv"
-    rows = [bench.table_row(result(), 4.5)]
-    bench.write_csv(rows, path, bench.COLUMNS)
+    rows = [bench_results.table_row(result(), 4.5)]
+    bench_results.write_csv(rows, path, bench_results.COLUMNS)
     with path.open(newline="") as handle:
-        assert next(csv.reader(handle)) == bench.COLUMNS
-    again = bench.read_csv(path, bench.COLUMNS)
+        assert next(csv.reader(handle)) == bench_results.COLUMNS
+    again = bench_results.read_csv(path, bench_results.COLUMNS)
     assert again == [{key: str(value) for key, value in rows[0].items()}]
 
     path.write_text("notebook,wall_s,peak_rss_mib\nx,1,2\n")
-    assert bench.read_csv(path, bench.COLUMNS) == []
-    assert bench.read_csv(tmp_path / "missing.csv", bench.COLUMNS) == []
+    assert bench_results.read_csv(path, bench_results.COLUMNS) == []
+    assert bench_results.read_csv(tmp_path / "missing.csv", bench_results.COLUMNS) == []
 
 
 def test_machine_files_name_every_item(tmp_path):
@@ -112,7 +114,7 @@ def test_machine_files_name_every_item(tmp_path):
         "pyspark": "4.3.0",
         "spark_master": "local[*]",
     }
-    bench.write_machine(info, 4.25, folder=tmp_path)
+    bench_results.write_machine(info, 4.25, folder=tmp_path)
     assert json.loads((tmp_path / "machine.json").read_text())["spark_start_s"] == "4.2"
     with (tmp_path / "machine.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -126,18 +128,18 @@ def test_machine_files_name_every_item(tmp_path):
 
 
 def test_the_log_is_off_unless_asked(tmp_path, monkeypatch):
-    monkeypatch.delenv(benchlog.ENV, raising=False)
-    benchlog.record("sleep", 1.0)
-    assert not benchlog.enabled()
-    assert benchlog.read(tmp_path / "nothing.jsonl") == []
+    monkeypatch.delenv(waitlog.ENV, raising=False)
+    waitlog.record("sleep", 1.0)
+    assert not waitlog.enabled()
+    assert waitlog.read(tmp_path / "nothing.jsonl") == []
 
 
 def test_records_are_appended_and_read_back(tmp_path, monkeypatch):
     log = tmp_path / "waits.jsonl"
-    monkeypatch.setenv(benchlog.ENV, str(log))
-    benchlog.record("dstream", 4 * 0.5, "4 batches x 0.5 s")
-    benchlog.record("sleep", 1.25)
-    assert benchlog.read(log) == [
+    monkeypatch.setenv(waitlog.ENV, str(log))
+    waitlog.record("dstream", 4 * 0.5, "4 batches x 0.5 s")
+    waitlog.record("sleep", 1.25)
+    assert waitlog.read(log) == [
         {"kind": "dstream", "seconds": 2.0, "detail": "4 batches x 0.5 s"},
         {"kind": "sleep", "seconds": 1.25, "detail": ""},
     ]
@@ -145,23 +147,23 @@ def test_records_are_appended_and_read_back(tmp_path, monkeypatch):
 
 def test_only_waits_that_end_on_their_timeout_count(tmp_path, monkeypatch):
     log = tmp_path / "waits.jsonl"
-    monkeypatch.setenv(benchlog.ENV, str(log))
-    monkeypatch.setattr(benchlog, "_called_from_a_cell", lambda depth=2: True)
+    monkeypatch.setenv(waitlog.ENV, str(log))
+    monkeypatch.setattr(waitlog, "_called_from_a_cell", lambda depth=2: True)
     clock = iter([0.0, 2.0, 10.0, 10.3])
-    monkeypatch.setattr(benchlog, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    monkeypatch.setattr(waitlog, "time", SimpleNamespace(monotonic=lambda: next(clock)))
 
     class Query:
         def awaitTermination(self, timeout=None):  # noqa: N802 (Spark's name)
             return None
 
-    wait = benchlog._timed_wait("await", Query.awaitTermination)
+    wait = waitlog._timed_wait("await", Query.awaitTermination)
     wait(Query(), 2)  # ran for its whole timeout: the notebook asked to wait 2 s
     wait(Query(), timeout=60)  # returned after 0.3 s: the work was done, nothing waited
-    assert [(r["kind"], r["seconds"]) for r in benchlog.read(log)] == [("await", 2.0)]
+    assert [(r["kind"], r["seconds"]) for r in waitlog.read(log)] == [("await", 2.0)]
 
 
 def test_waits_outside_notebook_cells_are_not_logged():
-    assert not benchlog._called_from_a_cell()  # pytest's frames are not a notebook's cells
+    assert not waitlog._called_from_a_cell()  # pytest's frames are not a notebook's cells
 
 
 def fake_context(interval_ms):
@@ -173,7 +175,7 @@ def fake_context(interval_ms):
 
 def test_a_completed_run_logs_its_batches_times_the_interval(tmp_path, monkeypatch):
     log = tmp_path / "waits.jsonl"
-    monkeypatch.setenv(benchlog.ENV, str(log))
+    monkeypatch.setenv(waitlog.ENV, str(log))
     calls = []
 
     def run(ssc, batches, timeout=120.0):
@@ -183,14 +185,14 @@ def test_a_completed_run_logs_its_batches_times_the_interval(tmp_path, monkeypat
             raise RuntimeError("only 2 of 4 batches finished")
         return "timings"
 
-    logged = benchlog._logged_run(run)
+    logged = waitlog._logged_run(run)
     assert logged.__doc__ == "The library's run." and logged._streamlab_bench
     assert logged(fake_context(500), batches=4) == "timings"
     assert logged(fake_context(2500), 2, timeout=30) == "timings"
     with pytest.raises(RuntimeError):
         logged(fake_context(500), 4, 0.5)  # a run that failed asked for no waiting
     assert calls == [(4, 120.0), (2, 30), (4, 0.5)]
-    assert benchlog.read(log) == [
+    assert waitlog.read(log) == [
         {"kind": "dstream", "seconds": 2.0, "detail": "4 batches x 0.5 s"},
         {"kind": "dstream", "seconds": 5.0, "detail": "2 batches x 2.5 s"},
     ]
@@ -214,8 +216,8 @@ def test_install_wraps_the_library_from_outside(monkeypatch):
     ]:
         monkeypatch.setattr(owner, name, getattr(owner, name))
     library_run = capture.run
-    benchlog.install()
-    benchlog.install()  # a second call wraps nothing twice
+    waitlog.install()
+    waitlog.install()  # a second call wraps nothing twice
     assert streamlab.run is capture.run and capture.run.__wrapped__ is library_run
     assert time.sleep._streamlab_bench and StreamingQuery.awaitTermination._streamlab_bench
 
@@ -230,7 +232,7 @@ def forked_child(mib: int):
     if pid == 0:  # the child: same command line as its parent, as a PySpark worker has
         try:
             os.close(ready)
-            _block = bytearray(b"x") * (mib * bench.MIB)  # written, so resident
+            _block = bytearray(b"x") * (mib * bench_memory.MIB)  # written, so resident
             os.write(done, b"1")
             time.sleep(60)
         finally:
@@ -249,12 +251,12 @@ def stop_child(pid):
 def test_a_forked_child_with_the_same_command_line_is_counted():
     pid = forked_child(50)
     try:
-        parts = {p.pid: p for p in bench.sample_tree(os.getpid())}
+        parts = {p.pid: p for p in bench_memory.sample_tree(os.getpid())}
         assert pid in parts, "a forked child (like a PySpark worker) was skipped"
-        assert parts[pid].pss >= 45 * bench.MIB
+        assert parts[pid].pss >= 45 * bench_memory.MIB
         assert parts[os.getpid()].role == "kernel"
 
-        memory = bench.TreeMemory(interval=0.01)
+        memory = bench_memory.TreeMemory(interval=0.01)
         memory.pid = os.getpid()
         memory.start()
         time.sleep(0.2)
@@ -266,7 +268,7 @@ def test_a_forked_child_with_the_same_command_line_is_counted():
 
 
 def test_only_a_process_that_shares_the_address_space_shares_vm():
-    if bench.shares_vm(os.getpid(), os.getpid()) is None:
+    if bench_memory.shares_vm(os.getpid(), os.getpid()) is None:
         pytest.skip("kcmp is not available or not permitted here: every child is counted")
     started, stop = threading.Event(), threading.Event()
     thread_ids = []
@@ -280,7 +282,7 @@ def test_only_a_process_that_shares_the_address_space_shares_vm():
     thread.start()
     started.wait(10)
     try:  # a thread shares its process's memory, as a vfork child shares the JVM's
-        assert bench.shares_vm(os.getpid(), thread_ids[0]) is True
+        assert bench_memory.shares_vm(os.getpid(), thread_ids[0]) is True
     finally:
         stop.set()
         thread.join()
@@ -288,37 +290,43 @@ def test_only_a_process_that_shares_the_address_space_shares_vm():
     child = forked_child(1)
     unrelated = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        assert bench.shares_vm(child, os.getpid()) is False
-        assert bench.shares_vm(unrelated.pid, os.getpid()) is False
-        assert not bench._is_spawn_copy(bench.psutil.Process(child))
+        assert bench_memory.shares_vm(child, os.getpid()) is False
+        assert bench_memory.shares_vm(unrelated.pid, os.getpid()) is False
+        assert not bench_memory._is_spawn_copy(bench_memory.psutil.Process(child))
     finally:
         stop_child(child)
         unrelated.kill()
         unrelated.wait()
-    assert bench.shares_vm(child, os.getpid()) is False  # gone: nothing shared
+    assert bench_memory.shares_vm(child, os.getpid()) is False  # gone: nothing shared
 
 
 def test_when_kcmp_cannot_tell_the_child_is_counted(monkeypatch, capsys):
-    monkeypatch.setattr(bench, "_SYS_KCMP", {})
-    monkeypatch.setattr(bench, "_kcmp_note", [])
+    monkeypatch.setattr(bench_memory, "_SYS_KCMP", {})
+    monkeypatch.setattr(bench_memory, "_kcmp_note", [])
     pid = forked_child(1)
     try:
-        assert bench.shares_vm(pid, os.getpid()) is None
-        assert pid in {p.pid for p in bench.sample_tree(os.getpid())}
+        assert bench_memory.shares_vm(pid, os.getpid()) is None
+        assert pid in {p.pid for p in bench_memory.sample_tree(os.getpid())}
     finally:
         stop_child(pid)
     assert capsys.readouterr().err.count("every child process is counted") == 1
 
 
 def test_the_peak_of_each_run_is_kept_apart():
-    memory = bench.TreeMemory()
-    small = bench.ProcessMemory(1, "kernel", "kernel", rss=20 * bench.MIB, pss=10 * bench.MIB)
-    worker = bench.ProcessMemory(
-        2, "pyspark.daemon pyspark.worker", "Python worker", rss=60 * bench.MIB, pss=46 * bench.MIB
+    memory = bench_memory.TreeMemory()
+    small = bench_memory.ProcessMemory(
+        1, "kernel", "kernel", rss=20 * bench_memory.MIB, pss=10 * bench_memory.MIB
     )
-    memory.runs[-1] = bench.Peak(pss=small.pss + worker.pss, rss=80, parts=[small, worker])
+    worker = bench_memory.ProcessMemory(
+        2,
+        "pyspark.daemon pyspark.worker",
+        "Python worker",
+        rss=60 * bench_memory.MIB,
+        pss=46 * bench_memory.MIB,
+    )
+    memory.runs[-1] = bench_memory.Peak(pss=small.pss + worker.pss, rss=80, parts=[small, worker])
     memory.new_run()
-    assert [peak.pss for peak in memory.runs] == [56 * bench.MIB, 0]
+    assert [peak.pss for peak in memory.runs] == [56 * bench_memory.MIB, 0]
     summary = bench._at_peak(memory.runs[0])
     assert summary["by_role"] == {
         "Python worker": {"processes": 1, "pss_mib": 46},
@@ -399,19 +407,19 @@ def test_fit_line_recovers_a_line():
 
 
 def test_the_page_table_has_short_headers_and_names():
-    rows = bench.page_rows([bench.table_row(result(), 4.5)])
-    assert list(rows[0]) == list(bench.PAGE_HEADERS.values())
+    rows = bench_results.page_rows([bench_results.table_row(result(), 4.5)])
+    assert list(rows[0]) == list(bench_results.PAGE_HEADERS.values())
     assert rows[0]["notebook"] == "labs/01-word-count" and rows[0]["wall ÷ floor"] == 2.0
 
 
 def test_targets_name_the_notebooks_that_miss_them():
     rows = [
-        bench.table_row(result(), 4.5),
-        bench.table_row(
+        bench_results.table_row(result(), 4.5),
+        bench_results.table_row(
             result(notebook="chapters/05-state.ipynb", wall_s=16.0, peak_pss_mib=1200.0), 4.5
         ),
     ]
-    memory, time_, total = bench.targets(rows)
+    memory, time_, total = bench_results.targets(rows)
     assert "first and second run" in memory["target"]
     assert memory["result"] == "met by 1 of 2; missed by chapters/05-state (1200 MiB)"
     assert time_["result"] == "met by 1 of 2; missed by labs/01-word-count (2.0 ×)"
@@ -446,17 +454,19 @@ def test_the_roles_of_a_notebooks_processes():
     def process(name, cmdline, parent=None):
         return SimpleNamespace(name=lambda: name, cmdline=lambda: cmdline, parent=lambda: parent)
 
-    jvm = ["java", "-cp", "jars/*", bench.SPARK_JVM_CLASS, "--conf", "a=b", "pyspark-shell"]
-    assert bench._role(process("java", jvm), jvm) == "JVM"
-    assert bench._role(process("java", ["java", "-version"]), ["java", "-version"]) == "other"
+    jvm = ["java", "-cp", "jars/*", bench_memory.SPARK_JVM_CLASS, "--conf", "a=b", "pyspark-shell"]
+    assert bench_memory._role(process("java", jvm), jvm) == "JVM"
+    assert (
+        bench_memory._role(process("java", ["java", "-version"]), ["java", "-version"]) == "other"
+    )
     command = ["python", "-m", "pyspark.daemon", "pyspark.worker"]
     daemon = process("python", command, parent=process("java", jvm))
-    assert bench._role(daemon, command) == "worker daemon"
-    assert bench._role(process("python", command, parent=daemon), command) == "Python worker"
+    assert bench_memory._role(daemon, command) == "worker daemon"
+    assert bench_memory._role(process("python", command, parent=daemon), command) == "Python worker"
 
 
 def test_the_suite_table_splits_a_test_id_into_file_and_test():
-    from tools.bench_suite import split_test_id
+    from tools.bench.suite import split_test_id
 
     assert split_test_id("tests/test_x.py::test_y[0.2]") == ("test_x.py", "test_y[0.2]")
     assert split_test_id("labs/01-word-count.ipynb") == ("labs/01-word-count.ipynb", "")

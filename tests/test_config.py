@@ -163,7 +163,7 @@ def test_widget_stills_carry_alt_text_and_the_live_note(path):
     """A widget's still says what it shows; its caption says how the website's widget works
     (every setting drawn in advance) or, for a kernel-only widget, how to go live."""
     from streamlab.widgets import LIVE_NOTE, SITE_NOTE
-    from tools.widget_frames import declaration_of
+    from tools.site.widget_frames import declaration_of
 
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:

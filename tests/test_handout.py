@@ -1,6 +1,6 @@
-"""The learner handout (tools/handout.py) says what the book says.
+"""The learner handout (tools/workshop/handout.py) says what the book says.
 
-The page is what the tool writes from _config.yml, tools/handout.yml, the appendix and the
+The page is what the tool writes from _config.yml, tools/workshop/handout.yml, the appendix and the
 glossary; its set-up is a learner's (`make` targets of the Makefile, never the maintainers' test
 suite); every call of its cheat sheet exists in the installed PySpark and takes those arguments;
 each of its ten errors is a message the book really shows, and they are the errors of
@@ -28,7 +28,8 @@ from pyspark.sql.streaming import (
 )
 from pyspark.streaming import DStream, StreamingContext
 
-from tools import glossary, handout
+from tools import glossary
+from tools.workshop import handout
 
 REPO = handout.REPO
 SPEC = handout.load_spec()
@@ -54,7 +55,7 @@ def book_text() -> str:
 
 
 def test_an_edited_source_makes_the_page_stale(tmp_path):
-    for name in ("_config.yml", "tools/handout.yml", handout.CHEAT_SOURCE_NAME):
+    for name in ("_config.yml", "tools/workshop/handout.yml", handout.CHEAT_SOURCE_NAME):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, tmp_path / name)
     text = handout.GLOSSARY.read_text(encoding="utf-8")

@@ -32,8 +32,9 @@ import yaml
 from PIL import Image
 
 from streamlab.widgets import LIVE_NOTE, SITE_NOTE
-from tools import agendas, widget_frames
 from tools.notebooks import reading_order
+from tools.site import widget_frames
+from tools.workshop import agendas
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -615,7 +616,7 @@ def test_figures_stay_readable_in_dark_mode(browser, site_url):
         context.close()
 
 
-# The workshop kit: the slides of every agenda (tools/slides.py) and the learner handout.
+# The workshop kit: the slides of every agenda (tools/workshop/slides.py) and the learner handout.
 
 DECKS = [a["id"] for a in agendas.load()["agendas"]]
 
@@ -735,7 +736,7 @@ def test_the_handout_prints_without_the_sites_chrome(browser, site_url):
         context.close()
 
 
-# --- The Chinese edition (_build/html/zh/, tools/editions.py) -----------------------------------
+# --- The Chinese edition (_build/html/zh/, tools/site/editions.py) ------------------------------
 
 ZH_SCREENSHOT_PAGES = ("intro", "chapters/07-event-time", "labs/01-word-count")
 

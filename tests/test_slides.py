@@ -1,7 +1,7 @@
-"""The workshop slides (tools/slides.py) and the copy of reveal.js they run on.
+"""The workshop slides (tools/workshop/slides.py) and the copy of reveal.js they run on.
 
 Without a browser: the vendored reveal.js is byte for byte the npm registry's (the record in
-_assets/reveal.js/VENDOR.json; `python -m tools.vendor_reveal` checks it against the registry),
+_assets/reveal.js/VENDOR.json; `python -m tools.site.vendor_reveal` checks it against the registry),
 and every deck is built from the book, needs nothing from another host and finds its figures.
 tests/test_site.py opens every slide in Chromium.
 """
@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from tools import agendas, slides, vendor_reveal
+from tools.site import vendor_reveal
+from tools.workshop import agendas, slides
 
 DATA = agendas.load()
 

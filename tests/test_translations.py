@@ -1,5 +1,5 @@
 """The Chinese edition's catalogues (locales/zh_CN): in step with the English, complete, and
-checked; and the checker itself (tools/translations.py) catches what it promises to catch."""
+checked; and the checker itself (tools/site/translations.py) catches what it promises to catch."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 
-from tools import editions, translations
 from tools.glossary import Term
 from tools.glossary import terms as glossary_terms
 from tools.paths import REPO
-from tools.translations import problems, read
+from tools.site import editions, translations
+from tools.site.translations import problems, read
 
 CATALOGUES = sorted(translations.CATALOGUES.rglob("*.po"))
 

@@ -1,6 +1,6 @@
 """The website's widget frames: every setting enumerated, drawn once, cached by code and setting.
 
-These tests import the real build code (tools/widget_frames.py) and the book's draw functions;
+These tests import the real build code (tools/site/widget_frames.py) and the book's draw functions;
 the browser tests (tests/test_site.py) check what a reader sees.
 """
 
@@ -15,8 +15,8 @@ from PIL import Image
 
 from streamlab.figures import scaling, timeline, windows
 from streamlab.widgets import declaration, slider
-from tools import widget_frames
-from tools.widget_frames import Widget, book_widgets, build, draw_fingerprint, setting_hash
+from tools.site import widget_frames
+from tools.site.widget_frames import Widget, book_widgets, build, draw_fingerprint, setting_hash
 
 CHAPTER_04_CONTROLS = {
     "batch_s": slider("batch interval (s)", 0.5, 0.25, 2, 0.25),

@@ -25,8 +25,8 @@ GENERATORS = {
     "lessons": "tools.generate.lessons",  # streamlab/lessons/*.py from the cells tagged `export`
     "learner": "tools.generate.learner",  # learner/*.ipynb from the labs
     "answer-key": "tools.generate.answer_key",  # chapters/answer-key.md from the exercises
-    "agendas": "tools.agendas",  # chapters/instructor-guide.md's timings and agendas
-    "handout": "tools.handout",  # chapters/handout.md
+    "agendas": "tools.workshop.agendas",  # chapters/instructor-guide.md's timings and agendas
+    "handout": "tools.workshop.handout",  # chapters/handout.md
 }
 
 

@@ -1,6 +1,6 @@
 """The language switch: every page of each edition links the same page of the other edition.
 
-The English site is _build/html/, the Chinese one _build/html/zh/ (tools/editions.py builds
+The English site is _build/html/, the Chinese one _build/html/zh/ (tools/site/editions.py builds
 both). The link sits in the article header, before the theme's buttons
 (templates/language-switch.html).
 """

@@ -3,7 +3,7 @@
 Each widget cell's output declares the widget (`streamlab.widgets.WIDGET_MIME`). On the page,
 next to the still picture of the default setting, this extension writes the controls'
 declaration and where the frames are; `_assets/widgets.js` builds the controls from it and swaps
-the picture. After the HTML is written, `tools/widget_frames.py` draws every setting (or takes
+the picture. After the HTML is written, `tools/site/widget_frames.py` draws every setting (or takes
 it from the cache) into `_widgets/` of the site. A widget declared kernel-only keeps its still,
 and the page says why. A widget with neither an importable draw function nor a reason is a
 build warning (an error in `make build-strict`).
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from docutils import nodes
-from editions import is_chinese  # tools/sphinx_ext/editions.py, an extension beside this one
+from editions import is_chinese  # tools/site/sphinx_ext/editions.py, an extension beside this one
 from sphinx.util import logging
 
 from streamlab.widgets.spec import WIDGET_MIME
@@ -138,12 +138,12 @@ def _add_script(app, pagename, templatename, context, doctree) -> None:
 
 
 def _draw_frames(app, exception) -> None:
-    """Every setting of every widget into <site>/_widgets (tools/widget_frames.py)."""
+    """Every setting of every widget into <site>/_widgets (tools/site/widget_frames.py)."""
     if exception is not None or app.builder.format != "html" or _edition(app) != "en":
         return
     repo = Path(app.srcdir)
     cache = Path(app.outdir).parent / "widget-cache"
-    command = [sys.executable, "-m", "tools.widget_frames", "--site", str(app.outdir)]
+    command = [sys.executable, "-m", "tools.site.widget_frames", "--site", str(app.outdir)]
     command += ["--cache", str(cache)]
     result = subprocess.run(command, cwd=repo, capture_output=True, text=True)
     if result.returncode != 0:

@@ -1,9 +1,9 @@
 """The instructor guide's timing tables and agendas, from the benchmark and the pages themselves.
 
-`python -m tools.agendas` rewrites two blocks of chapters/instructor-guide.md, each between
-`<!-- NAME:start -->` and `<!-- NAME:end -->` markers: the table of how long each page takes
+`python -m tools.generate agendas` rewrites two blocks of chapters/instructor-guide.md, each
+between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers: the table of how long each page takes
 (`runs`: the wall time `make bench` measured, bench/results/notebooks.csv; `time to learn`: the
-page's own header) and the three agendas of tools/agendas.yml. `--check` writes nothing and
+page's own header) and the three agendas of tools/workshop/agendas.yml. `--check` writes nothing and
 fails when the page differs from what it would write (tests/test_generated.py runs it; it is
 one of the generators of `python -m tools.generate`).
 
@@ -28,7 +28,7 @@ import yaml
 from tools.notebooks import read, reading_order
 from tools.paths import CHAPTERS, REPO, RESULTS, TOOLS
 
-AGENDAS = TOOLS / "agendas.yml"
+AGENDAS = TOOLS / "workshop" / "agendas.yml"
 GUIDE = CHAPTERS / "instructor-guide.md"
 BENCH = RESULTS / "notebooks.csv"
 EXERCISE_MINUTES = 10
@@ -39,7 +39,7 @@ TIME_TO_LEARN = re.compile(r"\*\*Time(?: to learn)?:\*\*\s*about (\d+|\w+) minut
 
 
 def load(path: Path = AGENDAS) -> dict:
-    """The agendas and the pages' sticking points, as tools/agendas.yml declares them."""
+    """The agendas and the pages' sticking points, as tools/workshop/agendas.yml declares them."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -217,6 +217,7 @@ def runs_table(repo: Path = REPO) -> str:
         "",
         f"The run times are the `wall_s` column of `bench/results/notebooks.csv`, written by "
         f"`make bench` (all {notebooks} notebooks: {total / 60:.0f} minutes); "
+        # (the page says so: this text is translated in locales/, change it with its catalogue)
         "`python -m tools.agendas` copies them here and into the agendas below, and a test fails "
         "when this page and the file disagree.",
     ]

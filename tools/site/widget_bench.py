@@ -6,7 +6,7 @@ time from the key to the new picture on screen (`data-latency-ms`, set by `_asse
 first a step to a frame not fetched before, then steps to its prefetched neighbours. Prints
 the figures; asserts nothing (targets: 100 ms a step, 25 MB of frames in all).
 
-Usage: python -m tools.widget_bench   (make bench-widgets; needs make book and Chromium)
+Usage: python -m tools.site.widget_bench   (make bench-widgets; needs make book and Chromium)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tools.paths import SITE
-from tools.widget_frames import book_widgets
+from tools.site.widget_frames import book_widgets
 
 CHROMIUM = os.environ.get("STREAMLAB_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]

@@ -1,6 +1,6 @@
 """A pytest plugin for `make bench-suite`: the duration of every test, appended to a file.
 
-Loaded through the environment (``PYTEST_PLUGINS=tools.test_durations``) with
+Loaded through the environment (``PYTEST_PLUGINS=tools.bench.durations_plugin``) with
 ``STREAMLAB_TEST_DURATIONS=path`` set, so the Makefile's test commands stay as CI runs them.
 Each test adds one JSON line: its id and its setup + call + teardown time in seconds. Under
 pytest-xdist only the controller writes (it receives every worker's reports).

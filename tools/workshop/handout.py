@@ -1,14 +1,14 @@
 """The learner handout, chapters/handout.md, from the book's own sources.
 
-`python -m tools.handout` (one of the generators of `python -m tools.generate`) writes the page;
-`--check` writes nothing and fails when the page is stale (tests/test_generated.py). Each part
-comes from one place: the repository and the launch links from _config.yml; the learner's set-up
-steps (`make` targets), the cheat sheet's rows that the appendix does not have and the ten errors
-from tools/handout.yml; the other rows of the cheat sheet from the appendix
+`python -m tools.generate handout` writes the page; `--check` writes nothing and fails when the
+page is stale (tests/test_generated.py). Each part comes from one place: the repository and the
+launch links from _config.yml; the learner's set-up steps (`make` targets), the cheat sheet's
+rows that the appendix does not have and the ten errors from tools/workshop/handout.yml; the
+other rows of the cheat sheet from the appendix
 chapters/appendix/dstream-to-structured-streaming.md, and the glossary terms from
-chapters/appendix/glossary.md (rows and terms chosen in tools/handout.yml). Tests find each
-error's message in the book, each set-up target in the Makefile and each call of the cheat sheet in
-PySpark. The print style that fits it on two A4 pages is in _assets/book.css.
+chapters/appendix/glossary.md (rows and terms chosen in tools/workshop/handout.yml). Tests find
+each error's message in the book, each set-up target in the Makefile and each call of the cheat
+sheet in PySpark. The print style that fits it on two A4 pages is in _assets/book.css.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tools import glossary
 from tools.paths import CHAPTERS, REPO, TOOLS
 
 PAGE = CHAPTERS / "handout.md"
-SPEC = TOOLS / "handout.yml"
+SPEC = TOOLS / "workshop" / "handout.yml"
 CHEAT_SOURCE_NAME = "chapters/appendix/dstream-to-structured-streaming.md"
 GLOSSARY_NAME = "chapters/appendix/glossary.md"
 CHEAT_SOURCE = REPO / CHEAT_SOURCE_NAME
@@ -104,6 +104,7 @@ def markdown(repo: Path = REPO) -> str:
     spec = load_spec(repo / SPEC.relative_to(REPO))
     repo_url = repository_url(repo)
     out = [
+        # (the page says so: change this line, and the page changes)
         "<!-- Written by `python -m tools.handout` from _config.yml, tools/handout.yml, the",
         "     appendix and the glossary: edit those, not this page. -->",
         "",

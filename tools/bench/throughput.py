@@ -14,7 +14,7 @@ Writes to bench/results/: throughput.csv (one row per interval; throughput-page.
 the page's headers), throughput-trials.csv (every run), throughput-summary.csv (the reference and
 a linear fit of processing time), throughput.png.
 
-Usage: python -m tools.bench_throughput [--intervals 0.5 1 2]
+Usage: python -m tools.bench.throughput [--intervals 0.5 1 2]
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from tools.bench import RESULTS, write_csv  # one CSV writer for both benchmarks
+from tools.bench.results import write_csv  # one CSV writer for both benchmarks
+from tools.paths import RESULTS
 
 INTERVALS = (0.5, 1.0, 2.0)
 START_RATE = 50_000  # words per second, the first rate tried at the shortest interval

@@ -5,7 +5,7 @@ the alt text of the figure it draws (`mystnb.image.alt`) and the labels of the b
 or hides an exercise's solution (`mystnb.code_prompt_show`, `code_prompt_hide`). Sphinx's gettext
 skips both (the figure's caption, `mystnb.figure.caption`, it extracts and translates itself).
 This extension adds them to the page's catalogue when the message templates are built
-(`python -m tools.editions gettext`), and replaces them by their translation when an edition in
+(`python -m tools.site.editions gettext`), and replaces them by their translation when an edition in
 another language is built. The picture and the code stay as executed.
 """
 
@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docutils import nodes
-from editions import page_catalogue  # tools/sphinx_ext/editions.py, an extension beside this one
+from editions import (
+    page_catalogue,  # tools/site/sphinx_ext/editions.py, an extension beside this one
+)
 from sphinx.builders.gettext import MsgOrigin
 from sphinx.util.i18n import docname_to_domain
 

@@ -1,12 +1,13 @@
 """Build the book's editions from one set of sources: English, and Chinese from the catalogues.
 
-    python -m tools.editions html [--strict]   English into _build/html, Chinese into _build/html/zh
-    python -m tools.editions gettext           the message templates into _build/gettext (.pot)
+    python -m tools.site.editions html [--strict]   English into _build/html, Chinese into
+                                                    _build/html/zh (en or zh: one edition)
+    python -m tools.site.editions gettext           the message templates into _build/gettext
 
 The Chinese edition is the same Sphinx project built with `language = "zh_CN"`: Sphinx's gettext
 replaces every message (a paragraph, a heading, a table cell, a caption) by its translation from
 locales/zh_CN/LC_MESSAGES/<page>.po; code, outputs and figures stay as executed. The catalogues
-are kept in step with the English by tools/translations.py (`make translations`).
+are kept in step with the English by tools/site/translations.py (`make translations`).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def build(builder: str, language: str, outdir: Path, *, strict: bool = False, ev
         builder=builder,
         force_all=every,
         # The gettext build reads every page afresh: the figures' alt texts are collected while a
-        # page is read (tools/sphinx_ext/notebook_texts.py), which a cached page would skip.
+        # page is read (tools/site/sphinx_ext/notebook_texts.py), which a cached page would skip.
         freshenv=builder == "gettext",
         warningiserror=strict,
         keep_going=strict,

@@ -1,11 +1,12 @@
 """The Chinese edition's message catalogues: kept in step with the English, and checked.
 
-    python -m tools.translations update   extract the English messages (Sphinx gettext) and
+    python -m tools.site.translations update   extract the English messages (Sphinx gettext) and
                                           update locales/zh_CN/LC_MESSAGES/<page>.po from them
-    python -m tools.translations check [PO ...]   what is missing or wrong, file by file
-    python -m tools.translations stats    messages and words per catalogue
-    python -m tools.translations todo PO   the messages of PO still to translate, as JSON
-    python -m tools.translations apply PO JSON   set translations from {"English" or "n": "中文"}
+    python -m tools.site.translations check [PO ...]   what is missing or wrong, file by file
+    python -m tools.site.translations stats    messages and words per catalogue
+    python -m tools.site.translations todo PO   the messages of PO still to translate, as JSON
+    python -m tools.site.translations apply PO JSON   set translations from JSON:
+                                          {"English" or "n": "中文"}
 
 `update` keeps every translation whose English did not change; a message whose English changed a
 little keeps its old translation marked fuzzy (to be reviewed), a new one arrives empty. Two
@@ -32,9 +33,10 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 from markdown_it import MarkdownIt
 
-from tools import editions, glossary
+from tools import glossary
 from tools.glossary import Term
 from tools.paths import BUILD, LOCALES, REPO
+from tools.site import editions
 
 LANGUAGE = "zh_CN"
 CATALOGUES = LOCALES / LANGUAGE / "LC_MESSAGES"
@@ -175,7 +177,9 @@ def update(templates: Path = TEMPLATES) -> list[Path]:
     """Every catalogue updated from the templates; returns the catalogues written."""
     pots = sorted(templates.rglob("*.pot"))
     if not pots:
-        raise SystemExit(f"No templates in {templates}: run `python -m tools.editions gettext`.")
+        raise SystemExit(
+            f"No templates in {templates}: run `python -m tools.site.editions gettext`."
+        )
     terms = glossary.terms()
     existing = {p: read(p) for p in CATALOGUES.rglob("*.po")}
     memory = translation_memory(list(existing.values()))

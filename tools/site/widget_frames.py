@@ -13,8 +13,9 @@ A frame is cached in `_build/widget-cache/` under a hash of the draw code (the f
 book's code and data it uses, the library versions) and the setting, so a rebuild draws only
 what changed; a refused setting stores its plain message there instead of a picture.
 
-Usage: python -m tools.widget_frames [--site _build/html] [--cache _build/widget-cache]
-`make book` and `make build-strict` run it after Jupyter Book (tools/sphinx_ext/widget_pages.py).
+Usage: python -m tools.site.widget_frames [--site _build/html] [--cache _build/widget-cache]
+`make book` and `make build-strict` run it after Jupyter Book
+(tools/site/sphinx_ext/widget_pages.py).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """Slides for each workshop agenda, built from the book's own sources into the website.
 
-`python -m tools.slides --site _build/html` writes one reveal.js deck per agenda of
-tools/agendas.yml to `<site>/slides/<agenda>.html`, with its figures in `<site>/slides/img/`.
-The Sphinx build runs it after the HTML is written (tools/sphinx_ext/slide_decks.py). Every
-slide comes from the book:
+`python -m tools.workshop.slides --site _build/html` writes one reveal.js deck per agenda of
+tools/workshop/agendas.yml to `<site>/slides/<agenda>.html`, with its figures in
+`<site>/slides/img/`. The Sphinx build runs it after the HTML is written
+(tools/site/sphinx_ext/slide_decks.py). Every slide comes from the book:
 
-- the agenda's slots, their timing (tools/agendas.py, from bench/results) and, in the speaker
-  notes, the sticking points and where to cut;
+- the agenda's slots, their timing (tools/workshop/agendas.py, from bench/results) and, in the
+  speaker notes, the sticking points and where to cut;
 - figures: the PNGs the notebooks stored in their outputs, from the cells a slot covers (every
-  figure of the parts it names) or chosen by cell id in tools/agendas.yml, with the notebook's
-  alt text;
+  figure of the parts it names) or chosen by cell id in tools/workshop/agendas.yml, with the
+  notebook's alt text;
 - code: the cells a lab tags `export` (the same code as `streamlab/lessons/`) in the parts a
   slot covers, and cells chosen by id, highlighted by Pygments;
 - a check-in question per page, its answer revealed on the next step.
@@ -32,9 +32,9 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from tools import agendas
 from tools.notebooks import EXPORT, SOLUTION, has_tag, read
 from tools.paths import REPO, SITE
+from tools.workshop import agendas
 
 MAX_CODE_LINES = 24
 STATIC = "../_static"

@@ -5,12 +5,12 @@ checks every notebook, as CI does): install (the locked packages into a new virt
 environment in a temporary folder, as on a fresh clone; pip's cache is whatever this machine
 has, as CI's is), lint, unit, nbval, build (the strict website build) and browser (the
 website's tests in Chromium; `make site-test` minus the build it starts with). Test and notebook
-durations are collected by the tools.test_durations plugin, loaded through the environment.
+durations are collected by the tools.bench.durations_plugin plugin, loaded through the environment.
 
 Prints a table and writes bench/results/suite.csv (stage, seconds, result) and
 bench/results/suite-slowest.csv (the ten slowest tests and the notebooks' totals).
 
-Usage: python -m tools.bench_suite [--skip-install] [--runs N]
+Usage: python -m tools.bench.suite [--skip-install] [--runs N]
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {
             **os.environ,
             "ALL": "1",
-            "PYTEST_PLUGINS": "tools.test_durations",
+            "PYTEST_PLUGINS": "tools.bench.durations_plugin",
             "STREAMLAB_TEST_DURATIONS": str(log),
         }
         seconds: dict[str, float] = {}

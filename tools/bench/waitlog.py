@@ -2,9 +2,9 @@
 
 A notebook's run can be no shorter than Spark's start plus the time it asks to wait: N batches
 of a DStream at interval B take N x B seconds however fast Spark is, and so does a wait that
-ends on its timeout. tools/bench.py runs `install()` in each kernel before the notebook's first
-cell, with STREAMLAB_BENCH_LOG=path set; from then on one JSON line is appended per wait:
-each `streamlab.run` that completes its batches (batches x the context's interval), the
+ends on its timeout. tools/bench/notebooks.py runs `install()` in each kernel before the
+notebook's first cell, with STREAMLAB_BENCH_LOG=path set; from then on one JSON line is appended
+per wait: each `streamlab.run` that completes its batches (batches x the context's interval), the
 `time.sleep` calls cells make, and the `awaitTermination` calls that end on their timeout. A
 wait that ends because the work is done (an `availableNow` query finishing) is processing, not
 waiting, and is not logged. The library knows nothing of this: everything is wrapped from here.

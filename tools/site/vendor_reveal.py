@@ -2,7 +2,7 @@
 
 The files come from the npm registry's tarball of reveal.js (MIT licence, kept as LICENSE) at the
 version and integrity hash recorded in _assets/reveal.js/VENDOR.json, with the SHA-256 of each
-file copied. `python -m tools.vendor_reveal` fetches the tarball again with `npm pack` (node is
+file copied. `python -m tools.site.vendor_reveal` fetches the tarball again with `npm pack` (node is
 needed only for this), checks its integrity against the record, and checks that every copied
 file is byte for byte the registry's (`--update` copies them and rewrites the record, for a new
 version: `--update --version X.Y.Z`). The tests check the copied files against the record
