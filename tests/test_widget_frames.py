@@ -65,17 +65,18 @@ def test_a_draw_defined_in_a_notebook_has_no_import_path():
 
 
 def test_the_fingerprint_follows_the_code_and_data_a_draw_uses():
-    windows = draw_fingerprint("streamlab.figures.windows:sliding_windows")
-    assert windows == draw_fingerprint("streamlab.figures.windows:sliding_windows")
-    assert windows != draw_fingerprint("streamlab.figures.timeline:batching_timeline")
+    fingerprint = draw_fingerprint("streamlab.figures.windows:sliding_windows")
+    assert fingerprint == draw_fingerprint("streamlab.figures.windows:sliding_windows")
+    assert fingerprint != draw_fingerprint("streamlab.figures.timeline:batching_timeline")
     mods: set[str] = set()
     parts = widget_frames._function_parts(windows.sliding_windows, set(), mods)
     assert any("WINDOW_WORD_BATCHES = [" in p for p in parts)  # the data it shows
-    assert "streamlab.figures.windows" in mods
+    assert any(p.startswith("def window_timeline(") for p in parts)  # what it calls, same module
+    assert "streamlab.models.windows" in mods  # and another module's code it uses
     closure = widget_frames.module_closure("streamlab.figures.windows")
-    assert "streamlab.models.windows" in closure  # what plots.windows imports, transitively
+    assert "streamlab.models.windows" in closure  # what figures.windows imports, transitively
     # the same setting of two draws, or two settings of one draw, are cached apart
-    assert setting_hash(windows, {"a": 1}) != setting_hash(windows, {"a": 2})
+    assert setting_hash(fingerprint, {"a": 1}) != setting_hash(fingerprint, {"a": 2})
 
 
 def decoded(data: bytes) -> np.ndarray:
