@@ -34,7 +34,7 @@ LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 # A small JVM: serial GC, a small young generation, the quick JIT only, a heap kept close to
 # what is live (docs/decisions/jvm-options.md, lab3-code-cache.md).
 JVM_OPTIONS = (
-    "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -Xms64m -Xmn24m "
+    "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:TieredStopAtLevel=1 -Xms64m -Xmn24m "
     "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 )
 

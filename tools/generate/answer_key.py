@@ -281,9 +281,9 @@ output that solution gave when its notebook last ran. On the chapter and lab pag
 are hidden until a reader opens them; here they are all open, one section per notebook, to read
 before a session or to print (each notebook starts on a new sheet).
 
-This page is generated from the notebooks by `make answer-key` (`tools/answer_key.py`): to change
-an exercise, edit its notebook and run `make answer-key` again; a test fails while this page is
-out of date.
+This page is generated from the notebooks by `make generated`
+(`tools/generate/answer_key.py`): to change an exercise, edit its notebook and run
+`make generated` again; a test fails while this page is out of date.
 ```
 
 | notebook | exercises |

@@ -218,7 +218,7 @@ def runs_table(repo: Path = REPO) -> str:
         f"The run times are the `wall_s` column of `bench/results/notebooks.csv`, written by "
         f"`make bench` (all {notebooks} notebooks: {total / 60:.0f} minutes); "
         # (the page says so: this text is translated in locales/, change it with its catalogue)
-        "`python -m tools.agendas` copies them here and into the agendas below, and a test fails "
+        "`make generated` copies them here and into the agendas below, and a test fails "
         "when this page and the file disagree.",
     ]
     return "\n".join(lines)
@@ -272,8 +272,8 @@ def agendas_markdown(repo: Path = REPO, data: dict | None = None) -> str:
         '"Needs" is what a slot must last at least, in minutes: its pages\' own time to learn '
         "(for named parts, a share in proportion to the Markdown and code of those parts, the "
         "page's header, start and summary counted with them, the exercises left out), their "
-        "measured run time, and 10 minutes for each exercise named. `tools/agendas.yml` holds "
-        "the agendas; `python -m tools.agendas` writes them here, and a test fails when a slot "
+        "measured run time, and 10 minutes for each exercise named. `tools/workshop/agendas.yml` "
+        "holds the agendas; `make generated` writes them here, and a test fails when a slot "
         "is shorter than it needs."
     )
     blocks = [rule, ""]

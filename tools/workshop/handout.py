@@ -105,7 +105,7 @@ def markdown(repo: Path = REPO) -> str:
     repo_url = repository_url(repo)
     out = [
         # (the page says so: change this line, and the page changes)
-        "<!-- Written by `python -m tools.handout` from _config.yml, tools/handout.yml, the",
+        "<!-- Written by `make generated` from _config.yml, tools/workshop/handout.yml, the",
         "     appendix and the glossary: edit those, not this page. -->",
         "",
         "# Learner handout",
