@@ -44,13 +44,8 @@ from tools.nbval_changed import (
     passed_here,
     second_run_passed,
 )
+from tools.notebooks import find_notebooks, runs_alone
 
-ALONE = [
-    "chapters/02-micro-batches.ipynb",
-    "chapters/08-scaling.ipynb",
-    "chapters/12-watching-a-stream.ipynb",
-    "chapters/15-latency-and-sources.ipynb",
-]
 TIMES = REPO / "bench" / "results" / "notebooks.csv"  # written by `make bench`
 NBVAL = [
     "-m",
@@ -70,18 +65,6 @@ NBVAL = [
     "--nbval-cell-timeout",
     "600",
 ]
-
-
-def find_notebooks(args: list[str]) -> list[Path]:
-    """Every .ipynb named, or found under a named folder, as paths from the repo root."""
-    found: list[Path] = []
-    for arg in args:
-        path = (REPO / arg).resolve()
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-        else:
-            found.append(path)
-    return [p.relative_to(REPO) for p in found]
 
 
 def wall_times(path: Path = TIMES) -> dict[str, float]:
@@ -121,8 +104,8 @@ def plan(notebooks: list[Path], second_run_all: bool, leave_out_passed: bool) ->
         return (-times.get(p.as_posix(), 0.0) * (2 if p in twice else 1), p.as_posix())
 
     return Plan(
-        shared=sorted((p for p in todo if p.as_posix() not in ALONE), key=longest_first),
-        alone=[p for p in todo if p.as_posix() in ALONE],
+        shared=sorted((p for p in todo if not runs_alone(REPO / p)), key=longest_first),
+        alone=[p for p in todo if runs_alone(REPO / p)],
         twice=twice,
         left_out=left_out_rel,
     )
