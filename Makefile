@@ -79,8 +79,8 @@ lint: setup
 # Unit tests in two processes (each with its own small Spark); then the tests marked `serial`
 # (the standalone cluster, timing checks), alone, so a busy core cannot change what they measure.
 unit: setup
-	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py -m "not serial" -n 2
-	$(BIN)/python -m pytest -q tests --ignore=tests/test_site.py -m serial
+	$(BIN)/python -m pytest -q tests --ignore=tests/site -m "not serial" -n 2
+	$(BIN)/python -m pytest -q tests --ignore=tests/site -m serial
 
 # nbval runs every notebook once from a fresh kernel and compares it with the stored outputs;
 # a notebook whose inputs are not in tools/second-run-passed.json (committed; the run adds those
@@ -120,11 +120,11 @@ bench-suite: setup
 bench-throughput: setup
 	$(BIN)/python -m tools.bench.throughput
 
-# The built website in headless Chromium, offline (tests/test_site.py); installs Debian's
+# The built website in headless Chromium, offline (tests/site/test_site.py); installs Debian's
 # chromium first where it can (as root), else the tests skip and say why.
 site-test: build-strict
 	@bash tools/ensure_chromium.sh
-	$(BIN)/python -m pytest -q tests/test_site.py
+	$(BIN)/python -m pytest -q tests/site
 
 test: java lint unit notebooks build-strict site-test
 	@echo "make test: all checks passed"
@@ -148,7 +148,7 @@ execute: setup
 # chapters/handout.md (tools/workshop/handout.py).
 # Run it after editing a notebook, after make bench, or after editing the workshop's sources
 # (it labels the solutions first: make normalise);
-# tests/test_generated.py fails while a file is stale (`python -m tools.generate --check` says
+# tests/tools/test_generated.py fails while a file is stale (`python -m tools.generate --check` says
 # which). GEN=answer-key (or lessons, learner, agendas, handout) writes only those. The slides are
 # built into the website by the book's build (tools/site/sphinx_ext/slide_decks.py).
 generated: normalise

@@ -1,4 +1,7 @@
-"""One SparkSession for the whole test run (as PySpark's own streaming tests do), in a scratch
+"""Tests by tier, one folder each (unit, models, lessons, tools, book, site: each test is marked
+with its tier), shared helpers in tests/helpers/, and the fixtures every tier uses.
+
+One SparkSession for the whole test run (as PySpark's own streaming tests do), in a scratch
 folder of its own, stopped at the end.
 
 DStream tests run on Spark's ManualClock (`sc`): `streamlab.run` advances it one batch interval
@@ -10,8 +13,22 @@ Partitioning is not what these tests check, so Spark and the replayed input use 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+
+TIERS = ("unit", "models", "lessons", "tools", "book", "site")
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its folder's tier (tests/unit, tests/models, ...): `-m models`."""
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if path.is_relative_to(TESTS):
+            tier = path.relative_to(TESTS).parts[0]
+            if tier in TIERS:
+                item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ laptops of a workshop, macOS and Windows; packages needed on one platform only c
 against PyPI alone, so that the lock installs on a fresh machine: this machine's local package
 indexes are left out on purpose (they would add file:// sources and drop the hashes of files
 they lack, such as pyspark's sdist). The lock's header records the command and a sha256 of
-pyproject.toml's dependency specification, which tests/test_config.py compares with
+pyproject.toml's dependency specification, which tests/book/test_config.py compares with
 pyproject.toml without any network.
 
 Usage: python -m tools.lock [--uv PATH]   (`make lock` installs the pinned uv and runs this)

@@ -15,7 +15,7 @@ A failure, or a run longer than `timeout`, raises `AppError` with the applicatio
 happened and the end of its output; on a timeout every process the submission started (the
 driver's JVM, the application's Python, Spark's Python workers) is stopped, as one process group.
 
-tests/test_cluster.py submits the same commands to a standalone cluster (a master URL
+tests/lessons/test_cluster.py submits the same commands to a standalone cluster (a master URL
 spark://...), with executor settings added; the environment and the command are built here
 for both.
 """

@@ -345,7 +345,7 @@ def window_counts_by_model(batch_s: float, window_s: float, slide_s: float) -> F
     """Lab 2 on the website: the windowed word counts from the book's model of Spark.
 
     The lab's widget re-runs the DStream job on Spark; without a kernel the website draws the
-    same counts from `model_window_counts`, which tests/test_simulate_windows.py proves equal
+    same counts from `model_window_counts`, which tests/models/test_model_windows.py proves equal
     to `reduceByKeyAndWindow`, and shows no run time.
     """
     replayed = words_by_batch(read_word_events(), batch_s)

@@ -34,8 +34,9 @@ from 0, whole seconds):
   `dedup_state`), the join's (`join`), and the windowed count's late keys and open windows
   (`windows_dropped`, `open_windows`).
 
-`tests/test_lab4_attribution.py` runs the lab's own code (`streamlab.lessons.attribution`) on
-Spark for several settings and requires these numbers, micro-batch by micro-batch.
+`tests/lessons/test_lab4_attribution.py` runs the lab's own code
+(`streamlab.lessons.attribution`) on Spark for several settings and requires these numbers,
+micro-batch by micro-batch.
 """
 
 from __future__ import annotations

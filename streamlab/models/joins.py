@@ -29,7 +29,7 @@ Spark runs it micro-batch by micro-batch, and these are its rules as the model a
   micro-batch without data, which evicts (and, for an outer join, writes) what the new
   watermark allows.
 
-`tests/test_simulate_joins.py` runs both joins through Spark on the book's ad streams for many
+`tests/models/test_model_joins.py` runs both joins through Spark on the book's ad streams for many
 (D, B) pairs and requires the same rows from the same micro-batches.
 """
 

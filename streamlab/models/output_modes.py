@@ -12,7 +12,7 @@ table each micro-batch hands to the sink:
 Two queries over a stream of words are modelled: `count` (`groupBy("word").count()`) and
 `filter` (`where(word != "spark")`, no aggregation). Neither has a watermark, so no row is ever
 dropped as late; `count` keeps one state row per word seen so far (in every mode), `filter`
-keeps no state at all. `tests/test_simulate_output_modes.py` runs both, in every mode, through
+keeps no state at all. `tests/models/test_model_output_modes.py` runs both, in every mode, through
 Spark and requires the same rows from the same micro-batches, the same rows in state and rows
 dropped after each one, and the same refusals.
 """

@@ -4,7 +4,7 @@ Two pieces:
 
 * `split_by_limit` is what a per-trigger cap does (Structured Streaming's `maxFilesPerTrigger`,
   `maxOffsetsPerTrigger`): each micro-batch takes the oldest waiting items, at most `limit`;
-  `split_by_bytes` is the file source's `maxBytesPerTrigger`. tests/test_simulate_ratelimit.py
+  `split_by_bytes` is the file source's `maxBytesPerTrigger`. tests/models/test_model_ratelimit.py
   checks both against Spark's file source.
 * `backlog_run` is an idealised queue, not Spark code: records arrive at some rate, batches come
   every `batch_s` seconds (as in DStreams), each takes at most `limit_per_s * batch_s` records,

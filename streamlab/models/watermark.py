@@ -1,6 +1,6 @@
 """Event-time windows with a watermark, as Structured Streaming runs them micro-batch by batch.
 
-The rules, measured on Spark 4.3 (tests/test_simulate_watermark.py checks them against it):
+The rules, measured on Spark 4.3 (tests/models/test_model_watermark.py checks them against it):
 
 * Micro-batch k runs with the watermark `max(event time seen in batches < k) - delay`
   (it never goes back; before any data there is none). Spark computes it at the end of a batch

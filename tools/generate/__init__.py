@@ -6,7 +6,7 @@ that file must hold. Nothing else writes them.
     python -m tools.generate [--check] [name ...]   (make generated)
 
 writes the files that differ (all generators, or those named); with `--check` it writes nothing
-and exits 1, naming each stale file and the command that rewrites it (tests/test_generated.py
+and exits 1, naming each stale file and the command that rewrites it (tests/tools/test_generated.py
 runs the same check, one test per generator).
 """
 

@@ -12,8 +12,8 @@ solution, and the answer key leaves it out (instructors have the solution). Seve
 cells in a row are one exercise. The page repeats each statement, the solution (code, or text)
 and the short text a code solution printed when the notebook last ran (no figures), in the
 order of _toc.yml. The output depends only on the files, so it is the same on every machine;
-tests/test_generated.py fails when the page is stale. The solutions' buttons are labelled in the
-notebooks themselves by tools/normalise.py.
+tests/tools/test_generated.py fails when the page is stale. The solutions' buttons are labelled
+in the notebooks themselves by tools/normalise.py.
 
 Usage: python -m tools.generate [--check] answer-key   (make generated)
 """

@@ -12,7 +12,8 @@ functions a learner writes and what to write in each. The learner copy
 - drops the exercises' solutions (the starter cells stay) and every output, and replaces the
   lab's link to its learner copy (tagged `learner-link`) with a note on how to work in it.
 
-tests/test_generated.py fails when a copy is stale; tests/test_learner.py checks the copies.
+tests/tools/test_generated.py fails when a copy is stale; tests/tools/test_learner.py checks the
+copies.
 
 Usage: python -m tools.generate [--check] learner   (make generated)
 """

@@ -4,7 +4,7 @@ Cells tagged `export` in a lab notebook hold definitions only (imports, constant
 They are written, in order, to `streamlab/lessons/<module>.py`, where the module name is set in
 the notebook's metadata (`"streamlab": {"export": "<module>"}`; a dotted name, such as
 `structured.queries`, is a module of `streamlab` itself: streamlab/structured/queries.py). The
-reader sees and edits the code in the notebook; tests/test_generated.py fails when the module
+reader sees and edits the code in the notebook; tests/tools/test_generated.py fails when the module
 and the notebook differ.
 Importing a lesson must run nothing, so each exported cell is checked (`check_definitions_only`):
 imports, functions, classes, and names bound to constants or schema types; anything else (a

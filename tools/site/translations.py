@@ -14,7 +14,7 @@ kinds of message are filled in without a translator: one that holds nothing to t
 numbers, units, a Chinese term of the glossary), which is copied as it is, and one that another
 catalogue already translates word for word (the answer key repeats the chapters' exercises).
 
-`check` (and tests/test_translations.py) fails on an empty or fuzzy message; on a translation
+`check` (and tests/tools/test_translations.py) fails on an empty or fuzzy message; on a translation
 that changes the code, the link targets or the roles of its English; and on a glossary term
 translated otherwise than the glossary says (chapters/appendix/glossary.md). A message where an
 English glossary word is not the term (a "source" that is source code) says so in a translator

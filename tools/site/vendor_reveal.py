@@ -6,7 +6,7 @@ file copied. `python -m tools.site.vendor_reveal` fetches the tarball again with
 needed only for this), checks its integrity against the record, and checks that every copied
 file is byte for byte the registry's (`--update` copies them and rewrites the record, for a new
 version: `--update --version X.Y.Z`). The tests check the copied files against the record
-without the network (tests/test_slides.py).
+without the network (tests/tools/test_slides.py).
 """
 
 from __future__ import annotations

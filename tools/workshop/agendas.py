@@ -4,7 +4,7 @@
 between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers: the table of how long each page takes
 (`runs`: the wall time `make bench` measured, bench/results/notebooks.csv; `time to learn`: the
 page's own header) and the three agendas of tools/workshop/agendas.yml. `--check` writes nothing and
-fails when the page differs from what it would write (tests/test_generated.py runs it; it is
+fails when the page differs from what it would write (tests/tools/test_generated.py runs it; it is
 one of the generators of `python -m tools.generate`).
 
 What a slot needs, in minutes, rounded up: for each of its pages, the page's time to learn

@@ -1,8 +1,8 @@
 """The learner handout, chapters/handout.md, from the book's own sources.
 
 `python -m tools.generate handout` writes the page; `--check` writes nothing and fails when the
-page is stale (tests/test_generated.py). Each part comes from one place: the repository and the
-launch links from _config.yml; the learner's set-up steps (`make` targets), the cheat sheet's
+page is stale (tests/tools/test_generated.py). Each part comes from one place: the repository and
+the launch links from _config.yml; the learner's set-up steps (`make` targets), the cheat sheet's
 rows that the appendix does not have and the ten errors from tools/workshop/handout.yml; the
 other rows of the cheat sheet from the appendix
 chapters/appendix/dstream-to-structured-streaming.md, and the glossary terms from

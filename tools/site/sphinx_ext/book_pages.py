@@ -1,4 +1,5 @@
-"""Small fixes to the pages Jupyter Book writes, found by the browser tests (tests/test_site.py).
+"""Small fixes to the pages Jupyter Book writes, found by the browser tests
+(tests/site/test_site.py).
 
 sphinx-thebe registers its inline configuration script twice, so every page declared the
 constant `THEBE_JS_URL` twice and the browser logged "Identifier 'THEBE_JS_URL' has already been

@@ -113,7 +113,7 @@ def test_the_labs_export_only_definitions():
 
 def test_every_lesson_module_is_exported_by_a_notebook():
     """No module left behind in streamlab/lessons/ by a notebook that no longer exports it
-    (tests/test_generated.py checks that each exported module is current)."""
+    (tests/tools/test_generated.py checks that each exported module is current)."""
     on_disk = {p for p in LESSONS.glob("*.py") if p.name != "__init__.py"}
     assert on_disk <= set(render())
 

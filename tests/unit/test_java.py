@@ -12,7 +12,7 @@ import pytest
 
 from streamlab.runtime.java import JavaError, check_java, parse_java_major
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from streamlab.structured import register_sources
 from streamlab.structured.json_sink import read_json_batches
 from streamlab.structured.replay_source import ReplayStreamReader, replay_files, replay_lines
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 COLUMNS = ["batch_id", "file_index", "file", "line", "value"]
 
 

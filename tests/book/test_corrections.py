@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-PAGE = Path(__file__).resolve().parent.parent / "chapters" / "appendix" / "corrections.md"
+PAGE = Path(__file__).resolve().parents[2] / "chapters" / "appendix" / "corrections.md"
 # The numbered headings of the original article (its numbers only, none of its text).
 ARTICLE_SECTIONS = {
     *"1 1.1 1.2 1.3 2 2.1 2.2 2.3 2.4 2.5 2.6 2.7 2.8 3 3.1 3.2 3.3 3.4".split(),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlab.runtime import setup_check
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def verdicts(checks):

@@ -1,7 +1,7 @@
 """The website's widget frames: every setting enumerated, drawn once, cached by code and setting.
 
 These tests import the real build code (tools/site/widget_frames.py) and the book's draw functions;
-the browser tests (tests/test_site.py) check what a reader sees.
+the browser tests (tests/site/test_site.py) check what a reader sees.
 """
 
 from __future__ import annotations

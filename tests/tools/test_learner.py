@@ -34,7 +34,7 @@ def shortest_copy(copies: list[Path] = COPIES) -> Path:
 SHORTEST = shortest_copy()
 
 
-def test_every_lab_has_a_learner_copy():  # current: tests/test_generated.py
+def test_every_lab_has_a_learner_copy():  # current: tests/tools/test_generated.py
     assert [p.name for p in COPIES] == sorted(p.name for p in LABS.glob("*.ipynb"))
 
 

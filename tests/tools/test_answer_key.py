@@ -1,5 +1,5 @@
 """The instructors' answer key (chapters/answer-key.md): how exercises are found and shown, every
-lab has exercises, every solution labelled (tests/test_generated.py checks that it is current)."""
+lab has exercises, every solution labelled (tests/tools/test_generated.py checks it is current)."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ from tools.notebooks import reading_order
 from tools.site import widget_frames
 from tools.workshop import agendas
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 SITE = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"

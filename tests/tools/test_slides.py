@@ -3,7 +3,7 @@
 Without a browser: the vendored reveal.js is byte for byte the npm registry's (the record in
 _assets/reveal.js/VENDOR.json; `python -m tools.site.vendor_reveal` checks it against the registry),
 and every deck is built from the book, needs nothing from another host and finds its figures.
-tests/test_site.py opens every slide in Chromium.
+tests/site/test_site.py opens every slide in Chromium.
 """
 
 from __future__ import annotations

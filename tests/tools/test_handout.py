@@ -5,7 +5,7 @@ glossary; its set-up is a learner's (`make` targets of the Makefile, never the m
 suite); every call of its cheat sheet exists in the installed PySpark and takes those arguments;
 each of its ten errors is a message the book really shows, and they are the errors of
 Structured Streaming a learner meets, not those of DStreams or the book's helpers. (That it prints
-on two A4 pages is a browser test, tests/test_site.py.)
+on two A4 pages is a browser test, tests/site/test_site.py.)
 """
 
 from __future__ import annotations

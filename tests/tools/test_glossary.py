@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_reading_order import APPENDICES, linked_pages, prose
+from tests.book.test_reading_order import APPENDICES, linked_pages, prose
 from tools.notebooks import reading_order
 from tools.paths import REPO
 

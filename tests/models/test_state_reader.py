@@ -21,7 +21,7 @@ from streamlab import FileDrop, run_query, scratch_dir
 from streamlab.data import read_word_batches
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.models.joins import join_rows, simulate
-from tests.ad_streams import parsed
+from tests.helpers.ad_streams import parsed
 
 DELAY_S, BOUND_S = 30, 120  # chapter 11's join: 30-second watermarks, clicks within 2 minutes
 

@@ -1,7 +1,7 @@
 """The book's reading order keeps its promises.
 
 Every page's necessary prerequisites come before it in _toc.yml, and every "What's next" leads to
-the page after it. (Where the glossary says a term is introduced: tests/test_glossary.py.)
+the page after it. (Where the glossary says a term is introduced: tests/tools/test_glossary.py.)
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FOLDERS = ("chapters", "labs", "learner")
 
 # What IPython puts in every kernel's namespace besides Python's builtins.

@@ -14,7 +14,7 @@ from streamlab.runtime import colab
 from tools.lock import lock_hash, spec_hash
 from tools.notebooks import reading_order
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LOCK = REPO / "requirements.lock"
 
 NOTEBOOKS = sorted(

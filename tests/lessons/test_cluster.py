@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_lab1_word_count import python_counts
 from test_lab2_windows import EVENTS, by_window, expected_windows, ms
-from test_word_count import python_counts
 
 from streamlab.apps.submit import SPARK_HOME, spark_env, spark_submit, tail
 from streamlab.data import read_word_batches, words_by_batch

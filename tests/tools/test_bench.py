@@ -22,7 +22,7 @@ from tools.bench import notebooks as bench
 from tools.bench import results as bench_results
 from tools.bench import throughput, waitlog
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def result(**changes):

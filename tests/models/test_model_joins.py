@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 from streamlab import FileDrop, MicroBatchTable, scratch_dir
 from streamlab.data.ads import START, read_ad_batches
 from streamlab.models.joins import JoinSetupError, join_rows, simulate
-from tests.ad_streams import parsed
+from tests.helpers.ad_streams import parsed
 
 # (delay, bound) in seconds: no delay, short and long delays, bounds shorter and longer than
 # the clicks' delays, a zero bound: 16 pairs for the left outer join (its output holds the
