@@ -93,8 +93,8 @@ def test_the_rule_finds_the_books_figures():
         path.name: figure_cells(json.loads(path.read_text(encoding="utf-8"))) for path in NOTEBOOKS
     }
     assert sum(len(cells) for cells in found.values()) >= 30
-    assert 24 in found["11-joins-and-duplicates.ipynb"]
-    assert 17 in found["11-joins-and-duplicates.ipynb"]  # join_chart(...)
+    assert 25 in found["11-joins-and-duplicates.ipynb"]
+    assert 18 in found["11-joins-and-duplicates.ipynb"]  # join_chart(...)
 
 
 def test_a_plot_call_without_alt_or_output_is_caught(tmp_path):

@@ -67,7 +67,7 @@ def test_make_stops_with_a_plain_message_without_java(tmp_path):
     python_dir = str(Path(sys.executable).parent)
     env["PATH"] = python_dir  # Python is found, java is not
     done = subprocess.run(
-        [sys.executable, str(REPO / "streamlab" / "java.py")],
+        [sys.executable, str(REPO / "streamlab" / "runtime" / "java.py")],
         capture_output=True,
         text=True,
         env=env,
