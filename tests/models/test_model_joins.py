@@ -3,7 +3,7 @@
 The book's ad streams (data/ads: impressions and clicks, late lines, duplicates, malformed lines)
 go to Spark one file per micro-batch and side (maxFilesPerTrigger=1); the join runs for many
 (watermark delay, time bound) pairs, as a left outer join (its output holds the inner join's
-pairs and the NULL rows) and, for four more pairs, as an inner join. The model must give the same
+pairs and the NULL rows) and, for two more pairs, as an inner join. The model must give the same
 rows from the same micro-batches, the same number of micro-batches, the same rows in state after
 each one and the same count of late rows dropped.
 """
@@ -19,15 +19,13 @@ from streamlab.models.joins import JoinSetupError, join_rows, simulate
 from tests.helpers.ad_streams import parsed
 
 # (delay, bound) in seconds: no delay, short and long delays, bounds shorter and longer than
-# the clicks' delays, a zero bound: 16 pairs for the left outer join (its output holds the
-# inner join's pairs too) and 4 more for the inner join, 20 in all.
+# the clicks' delays, a zero bound: 10 pairs for the left outer join (its output holds the
+# inner join's pairs too) and 2 more for the inner join, 12 in all.
 OUTER = [
-    (0, 0), (0, 30), (0, 60), (0, 300),
-    (5, 10), (10, 30), (15, 45), (20, 90),
-    (30, 60), (30, 120), (45, 90), (60, 15),
-    (60, 60), (90, 120), (120, 300), (300, 300),
+    (0, 0), (0, 60), (5, 10), (15, 45), (30, 120),
+    (60, 15), (60, 60), (90, 120), (120, 300), (300, 300),
 ]  # fmt: skip
-INNER = [(30, 30), (60, 180), (120, 60), (180, 240)]
+INNER = [(30, 30), (120, 60)]
 
 
 def model_rows(stream):
@@ -110,10 +108,10 @@ CASES = [(d, b, "leftOuter") for d, b in OUTER] + [(d, b, "inner") for d, b in I
 
 
 def test_the_join_model_equals_spark(spark, streams):
-    """All cases, four queries at a time (each query spends most of its time waiting)."""
+    """All cases, six queries at a time (each query spends most of its time waiting)."""
     failures = []
-    for start in range(0, len(CASES), 4):
-        group = CASES[start : start + 4]
+    for start in range(0, len(CASES), 6):
+        group = CASES[start : start + 6]
         running = [(case, start_join(spark, streams, *case)) for case in group]
         for (delay, bound, how), (query, table) in running:
             assert query.awaitTermination(180), (delay, bound, how)
@@ -122,7 +120,7 @@ def test_the_join_model_equals_spark(spark, streams):
             if got != expected:
                 failures.append(((delay, bound, how), got, expected))
     assert failures == []
-    assert len(set(OUTER) | set(INNER)) >= 20
+    assert len(set(OUTER) | set(INNER)) >= 12
 
 
 def test_the_outer_join_writes_unmatched_impressions_once():
