@@ -27,7 +27,7 @@ from ..dstream.replay import replay
 from ..runtime.scratch import scratch_dir
 from ..runtime.spark import get_context
 
-F = TypeVar("F")
+Fn = TypeVar("Fn")  # a learner function or the book's; `F` stays pyspark.sql.functions
 
 WIDTH = 79  # the width of a notebook's output on the website
 
@@ -91,7 +91,7 @@ def first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def verdict(name: str, yours: F, books: F, trial: Callable[[F], str], hint: str) -> F:
+def verdict(name: str, yours: Fn, books: Fn, trial: Callable[[Fn], str], hint: str) -> Fn:
     """Run `trial` on the learner's function; print the result; return the function to use.
 
     `trial(function)` returns a summary of what was right, or raises `Mismatch`; any other error

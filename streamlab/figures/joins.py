@@ -11,15 +11,15 @@ from matplotlib.ticker import MaxNLocator
 
 from ..data.ads import read_ad_batches
 from ..models import joins as join_model
-from ..models.joins import JoinBatch, Row
+from ..models.joins import JoinBatch, JoinRow
 from .style import PALETTE, finish, new_figure, shade_without_input
 
 PAIRED, UNMATCHED, WAITING, DROPPED = PALETTE[2], PALETTE[3], "#9a9a9a", "#000000"
 
 
 def join_chart(
-    impressions: Sequence[Row],
-    clicks: Sequence[Row],
+    impressions: Sequence[JoinRow],
+    clicks: Sequence[JoinRow],
     batches: Sequence[JoinBatch],
     bound_s: float,
     title: str | None = None,
@@ -129,7 +129,7 @@ def state_rows_chart(
     return finish(fig)
 
 
-def _late_rows(impressions, clicks, batches) -> set[tuple[str, Row]]:
+def _late_rows(impressions, clicks, batches) -> set[tuple[str, JoinRow]]:
     """The rows the join dropped as late: those at or before their micro-batch's late-row
     watermark."""
     late_by_batch = {b.batch: b.late_watermark_s for b in batches}

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..data.ads import START, ad_catalogue, parse_ad_line
-from .joins import JoinBatch, JoinSetupError, Row, watermarks
+from .joins import JoinBatch, JoinRow, JoinSetupError, watermarks
 from .joins import check_settings as check_join_settings
 from .joins import simulate as simulate_join
 
@@ -155,9 +155,9 @@ def valid(lines: Sequence[Line]) -> list[Line]:
     return [line for line in lines if line.reason is None]
 
 
-def join_row(line: Line) -> Row:
+def join_row(line: Line) -> JoinRow:
     """A valid line as a row of the join model (and of `streamlab.figures.joins`)."""
-    return Row(line.impression_id, line.time_s, line.batch)
+    return JoinRow(line.impression_id, line.time_s, line.batch)
 
 
 def kept_clicks(batches: Sequence[Batch]) -> list[Line]:

@@ -47,7 +47,7 @@ class JoinSetupError(SetupError):
 
 
 @dataclass(frozen=True)
-class Row:
+class JoinRow:
     """One valid input row of either side: its impression id, event time and micro-batch."""
 
     impression_id: str
@@ -107,7 +107,7 @@ def watermarks(
     return marks
 
 
-def join_rows(batches: Sequence[Sequence[str]]) -> list[Row]:
+def join_rows(batches: Sequence[Sequence[str]]) -> list[JoinRow]:
     """The valid lines of an ad stream (`streamlab.data.ads`, one list per micro-batch) as the
     model's rows; malformed lines are left out, as the chapter's parser rejects them."""
     from ..data.ads import START, parse_ad_line
@@ -117,7 +117,7 @@ def join_rows(batches: Sequence[Sequence[str]]) -> list[Row]:
         for line in lines:
             record, reason = parse_ad_line(line)
             if reason is None:
-                rows.append(Row(record[0], int((record[3] - START).total_seconds()), batch))
+                rows.append(JoinRow(record[0], int((record[3] - START).total_seconds()), batch))
     return rows
 
 
@@ -132,35 +132,35 @@ def check_settings(delay_s: float, bound_s: float) -> None:
         )
 
 
-def _late(row: Row, late: float | None) -> bool:
+def _late(row: JoinRow, late: float | None) -> bool:
     """A new row at or before the late-row watermark is dropped."""
     return late is not None and row.time_s <= late
 
 
-def _matches(imp: Row, click: Row, bound_s: float) -> bool:
+def _matches(imp: JoinRow, click: JoinRow, bound_s: float) -> bool:
     """The join condition: same impression, the click within `bound_s` after it."""
     return imp.impression_id == click.impression_id and (
         imp.time_s <= click.time_s <= imp.time_s + bound_s
     )
 
 
-def _imp_expired(imp: Row, watermark: float | None, bound_s: float) -> bool:
+def _imp_expired(imp: JoinRow, watermark: float | None, bound_s: float) -> bool:
     """No click still to come (later than the watermark) can match this impression."""
     return watermark is not None and imp.time_s + bound_s < watermark
 
 
-def _click_expired(click: Row, watermark: float | None) -> bool:
+def _click_expired(click: JoinRow, watermark: float | None) -> bool:
     """No impression still to come (later than the watermark) can match this click."""
     return watermark is not None and click.time_s < watermark
 
 
 def simulate(
-    impressions: Sequence[Row],
-    clicks: Sequence[Row],
+    impressions: Sequence[JoinRow],
+    clicks: Sequence[JoinRow],
     delay_s: float,
     bound_s: float,
     outer: bool = False,
-    watermark_clicks: Sequence[Row] | None = None,
+    watermark_clicks: Sequence[JoinRow] | None = None,
 ) -> list[JoinBatch]:
     """The micro-batches of the join (inner, or left outer with `outer`), with Spark's rules.
 
@@ -173,8 +173,8 @@ def simulate(
         [r.batch for r in (*impressions, *clicks, *(watermark_clicks or ()))], default=-1
     )
     marks = watermarks(impressions, marking, delay_s, n_data)
-    imp_state: dict[int, tuple[Row, bool]] = {}  # index -> (row, matched)
-    click_state: dict[int, Row] = {}
+    imp_state: dict[int, tuple[JoinRow, bool]] = {}  # index -> (row, matched)
+    click_state: dict[int, JoinRow] = {}
     out: list[JoinBatch] = []
     k = 0
     while True:
