@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from streamlab import MicroBatchTable, scratch_dir
+from streamlab import MicroBatchTable, run_query, scratch_dir
 from streamlab.structured import register_sources
 from streamlab.structured.json_sink import read_json_batches
 from streamlab.structured.replay_source import ReplayStreamReader, replay_files, replay_lines
@@ -126,27 +126,13 @@ def test_stop_after_some_batches_and_restart(replay_spark):
     # Stopped at whatever micro-batch it had reached, the query restarts from its checkpoint;
     # a micro-batch that was planned but not committed is run again with the same offsets, so
     # keeping the last rows seen per batch id gives exactly the uninterrupted run.
-    import time
-
     source = DATA / "ads" / "clicks"
     checkpoint = scratch_dir("test-replay-stop-checkpoint")
-    table = MicroBatchTable()
-    query = (
-        replay_spark.readStream.format("replay")
-        .option("maxRowsPerTrigger", 7)
-        .load(str(source))
-        .writeStream.foreachBatch(table.add)
-        .option("checkpointLocation", str(checkpoint))
-        .start()
+    first, _ = run_query(
+        replay_spark.readStream.format("replay").option("maxRowsPerTrigger", 7).load(str(source)),
+        checkpoint=checkpoint,
+        batches=3,
     )
-    try:
-        deadline = time.monotonic() + 120
-        while table.frame().empty or table.frame()["batch_id"].nunique() < 3:
-            assert time.monotonic() < deadline, "fewer than 3 micro-batches in 120 s"
-            time.sleep(0.1)
-    finally:
-        query.stop()
-    first = table.frame()
     after = run_replay(replay_spark, source, checkpoint, maxRowsPerTrigger=7)
     by_batch = {}
     for row in [tuple(r) for r in first[COLUMNS].itertuples(index=False)] + after:

@@ -210,9 +210,9 @@ def test_a_kernel_that_exits_leaves_no_scratch_folder_and_no_jvm(tmp_path):
     import os
     import subprocess
     import sys
-    import time
 
     import psutil
+    from pyspark.testing.utils import eventually
 
     env = {k: v for k, v in os.environ.items() if k != "STREAMLAB_SCRATCH"}
     env["TMPDIR"] = str(tmp_path)
@@ -227,17 +227,17 @@ def test_a_kernel_that_exits_leaves_no_scratch_folder_and_no_jvm(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().startswith(str(tmp_path / "streamlab-"))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    @eventually(timeout=30.0, catch_assertions=True, interval=0.5)
+    def the_jvm_is_gone():
         jvms = [
             p
             for p in psutil.process_iter(["name", "cmdline"])
             if p.info["name"] == "java" and str(tmp_path) in " ".join(p.info["cmdline"] or [])
         ]
-        if not jvms:
-            break
-        time.sleep(0.5)
-    assert not jvms, "the JVM outlived its Python process by 30 s"
+        assert not jvms, "the JVM outlived its Python process by 30 s"
+
+    the_jvm_is_gone()
     assert list(tmp_path.glob("streamlab-*")) == []
 
 
