@@ -18,7 +18,7 @@ PORT ?= 8000
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 NBENV := JUPYTER_DATA_DIR=$(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: help setup java book test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute generated lessons learner answer-key normalise serve lab clean
+.PHONY: help setup java book frames-warm test test-all lint unit notebooks site-test bench bench-suite bench-throughput build-strict execute generated lessons learner answer-key normalise serve lab clean
 
 help:
 	@sed -n "1,7p" Makefile
@@ -126,7 +126,15 @@ site-test: build-strict
 	@bash tools/ensure_chromium.sh
 	$(BIN)/python -m pytest -q tests/site
 
-test: java lint unit notebooks build-strict site-test
+# The website's widget frames (about 4 minutes of drawing on a fresh clone) are drawn in the
+# background from the start, at the lowest priority, so they take only the cores the tests leave
+# idle; the build waits for them (tools/site/widget_frames.py: a lock on the cache). The drawing
+# ends by itself, also when a test fails; its output is in _build/widget-frames-warm.log.
+frames-warm: setup
+	@mkdir -p _build
+	@nice -n 19 $(BIN)/python -m tools.site.widget_frames --warm >_build/widget-frames-warm.log 2>&1 &
+
+test: java lint frames-warm unit notebooks build-strict site-test
 	@echo "make test: all checks passed"
 
 # make test, with nbval on every notebook, each run twice (the second run for all, rewriting

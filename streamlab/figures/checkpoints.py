@@ -105,7 +105,7 @@ def resume_timeline(n_batches: int, stop_after: int, crashed: bool = False) -> F
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 
 def restart_from_checkpoint(stop_after: int, crashed: bool) -> Figure:

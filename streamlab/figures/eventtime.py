@@ -234,7 +234,7 @@ def processing_vs_event_time(
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 # Chapter 07: (event time in seconds after 12:00:00, word), one list per micro-batch.
 LATE_ARRIVALS = [

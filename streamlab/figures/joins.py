@@ -143,7 +143,7 @@ def _late_rows(impressions, clicks, batches) -> set[tuple[str, JoinRow]]:
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 
 @functools.cache

@@ -117,7 +117,7 @@ def output_modes_chart(
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 # Chapter 10: the words of four files, one file per micro-batch.
 TABLE_WORD_BATCHES = [

@@ -73,7 +73,7 @@ def backlog_chart(
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 # Chapter 08: records per second in each one-second batch: a burst in the middle.
 BURST_ARRIVALS = [100] * 3 + [400] * 5 + [100] * 10

@@ -43,7 +43,7 @@ def state_size_lines(
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 # Chapter 05: visitors in twelve batches, then four quiet batches.
 VISITOR_BATCHES = visitor_batches(n_batches=12)

@@ -83,7 +83,7 @@ def state_snapshot_chart(counts: pd.DataFrame, batch_id: int) -> Figure:
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 
 @functools.cache

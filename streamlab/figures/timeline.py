@@ -137,7 +137,7 @@ def delay_per_batch(
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 # Chapter 01: eight events a second for six seconds, cut into batches.
 BATCHING_EVENTS = random_arrivals(rate_per_s=8, duration_s=6, seed=3)

@@ -310,7 +310,7 @@ def _span(k: int, batches: Sequence[int], sep: str = "\n") -> str:
 
 
 # The widget's draw (chapter and data in its docstring): the website's build draws every
-# setting of its controls with it (tools/widget_frames.py).
+# setting of its controls with it (tools/site/widget_frames.py).
 
 # Chapter 04: the words of ten batches (half a second each), and how long each run lasts.
 WINDOW_WORD_BATCHES = [

@@ -10,7 +10,7 @@ configuration drops the widget view from the HTML build.
 
 The output's metadata carries one more thing, for the website's build: the widget's
 declaration as JSON under the key `WIDGET_MIME` (the draw function's import path, and each
-control's name, kind, label, values and default). `tools/widget_frames.py` reads it and renders
+control's name, kind, label, values and default). `tools/site/widget_frames.py` reads it and renders
 every setting with that same draw function, and the site's own script (`_assets/widgets.js`)
 turns the still into a widget that moves without a kernel. A draw defined in a notebook cannot
 be imported by the build: such a widget names an importable `site_draw` (the simulator's twin

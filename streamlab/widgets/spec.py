@@ -1,7 +1,7 @@
 """What the website's build reads of a widget, without ipywidgets: the key of its declaration in a
 cell's output metadata (WIDGET_MIME), the captions, and how a figure is stored.
 
-`tools/widget_frames.py` and the Sphinx extension import WIDGET_MIME from here.
+`tools/site/widget_frames.py` and the Sphinx extension import WIDGET_MIME from here.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 import ipywidgets as widgets
 import numpy as np
@@ -103,6 +104,32 @@ def test_build_draws_each_setting_once_and_then_takes_it_from_the_cache(tmp_path
     assert (warm.frames, warm.drawn) == (14, 0)
     # a changed cache entry is what the site gets: the cache, not a new drawing, is used
     assert (site / "_widgets" / widget.id / "8.webp").read_bytes() == frame
+
+
+def test_a_build_waits_for_the_background_drawing_and_takes_its_frames(tmp_path, capsys):
+    """`make test` draws the frames in the background (`--warm`); the build that comes later
+    waits on the cache's lock instead of drawing the same settings beside it."""
+    widget = small_widget(
+        scaling.rate_cap, {"limit": slider("cap (records/s)", 200, 0, 400, 25, "records/s")}
+    )
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    holding, release = threading.Event(), threading.Event()
+
+    def background() -> None:  # what `warm` does, holding the lock until told to go on
+        with widget_frames.cache_lock(cache):
+            holding.set()
+            release.wait(10)
+            _, missing = widget_frames.plan_frames(cache, [widget], widget_frames.Report())
+            widget_frames.draw_missing(cache, missing, jobs=1)
+
+    drawer = threading.Thread(target=background)
+    drawer.start()
+    assert holding.wait(10)
+    threading.Timer(0.5, release.set).start()
+    report = build(site, cache, [widget], jobs=1)  # blocks until the drawer is done
+    drawer.join(10)
+    assert "waiting for the frames being drawn in the background" in capsys.readouterr().out
+    assert (report.drawn, report.frames, report.refused) == (0, 14, 3)
 
 
 def test_a_kernel_only_widget_gets_no_frames(tmp_path):

@@ -1,16 +1,18 @@
 """Time every stage of `make test`, and name its slowest tests (`make bench-suite`).
 
-Stages, each run through the Makefile exactly as `make test` runs it (with ALL=1, so nbval
-checks every notebook, as CI does): install (the locked packages into a new virtual
-environment in a temporary folder, as on a fresh clone; pip's cache is whatever this machine
-has, as CI's is), lint, unit, nbval, build (the strict website build) and browser (the
-website's tests in Chromium; `make site-test` minus the build it starts with). Test and notebook
+Stages, each run through the Makefile exactly as `make test` runs it (with CI=true, as .ci/run on
+CI: nbval checks every notebook once, and a second time those whose inputs are not in
+tools/second-run-passed.json; the widget frames drawn in the background from the start):
+install (the locked packages into a new virtual environment in a temporary folder, as on a
+fresh clone; pip's cache is whatever this machine has, as CI's is), lint, unit, nbval, build
+(the strict website build) and browser (the website's tests in Chromium; `make site-test` minus
+the build it starts with). Test and notebook
 durations are collected by the tools.bench.durations_plugin plugin, loaded through the environment.
 
 Prints a table and writes bench/results/suite.csv (stage, seconds, result) and
 bench/results/suite-slowest.csv (the ten slowest tests and the notebooks' totals).
 
-Usage: python -m tools.bench.suite [--skip-install] [--runs N]
+Usage: python -m tools.bench.suite [--skip-install]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from tools.paths import REPO, RESULTS
 
 STAGES = ["install", "lint", "unit", "nbval", "build", "browser"]
-WARM_TARGET_MIN = 10  # make test with a warm .venv; a fresh clone's CI run: 15 with the install
+TARGETS_MIN = {"with the install": 30, "unit": 8}  # the architecture issue's, never asserted
 
 
 def run_make(target: str, env: dict[str, str], extra: list[str] | None = None) -> tuple[float, int]:
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         log = Path(scratch) / "durations.jsonl"
         env = {
             **os.environ,
-            "ALL": "1",
+            "CI": "true",
             "PYTEST_PLUGINS": "tools.bench.durations_plugin",
             "STREAMLAB_TEST_DURATIONS": str(log),
         }
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         status: dict[str, int] = {}
         if not args.skip_install:
             seconds["install"], status["install"] = time_install(env)
+        run_make("frames-warm", env)  # returns at once; the build waits for it
         for stage, target in [("lint", "lint"), ("unit", "unit"), ("nbval", "notebooks")]:
             seconds[stage], status[stage] = run_make(target, env)
         seconds["build"], status["build"] = run_make("build-strict", env)
@@ -126,7 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'stage':<28}{'seconds':>10}  result")
     for row in rows:
         print(f"{row['stage']:<28}{row['seconds']:>10.1f}  {row['result']}")
-    print(f"\nmake test, warm: {warm / 60:.1f} min (target {WARM_TARGET_MIN} min)")
+    print(f"\nmake test, warm: {warm / 60:.1f} min")
+    for row in rows:
+        if row["stage"] in TARGETS_MIN:
+            minutes = row["seconds"] / 60
+            print(f"{row['stage']}: {minutes:.1f} min (target {TARGETS_MIN[row['stage']]} min)")
     print("\nslowest tests:")
     for test, secs in slowest:
         print(f"{secs:8.1f} s  {test}")

@@ -14,6 +14,7 @@ book's code and data it uses, the library versions) and the setting, so a rebuil
 what changed; a refused setting stores its plain message there instead of a picture.
 
 Usage: python -m tools.site.widget_frames [--site _build/html] [--cache _build/widget-cache]
+       python -m tools.site.widget_frames --warm    (only fill the cache: `make frames-warm`)
 `make book` and `make build-strict` run it after Jupyter Book
 (tools/site/sphinx_ext/widget_pages.py).
 """
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import fcntl
 import functools
 import hashlib
 import importlib
@@ -303,14 +306,29 @@ class Report:
         )
 
 
-def build(site: Path, cache: Path, widgets: list[Widget] | None = None, jobs: int = 0) -> Report:
-    """Draw what the cache lacks, then lay every widget's frames and index out in the site."""
-    started = time.perf_counter()
-    sys.path.insert(0, str(REPO))
-    widgets = book_widgets() if widgets is None else widgets
+@contextlib.contextmanager
+def cache_lock(cache: Path) -> Iterator[None]:
+    """Hold the cache's lock: one process draws into it at a time, and a build waits for the
+    background warm-up (`make test` starts one, niced, before the unit tests) rather than
+    drawing the same frames beside it. The kernel drops the lock when its holder ends."""
     cache.mkdir(parents=True, exist_ok=True)
-    report = Report()
-    plan: list[tuple[Widget, list[tuple[str, str]]]] = []  # widget, [(key, cache name)]
+    with (cache / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("widget frames: waiting for the frames being drawn in the background", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def plan_frames(
+    cache: Path, widgets: list[Widget], report: Report
+) -> tuple[list[tuple[Widget, list[tuple[str, str]]]], list[tuple[str, dict[str, Any], str]]]:
+    """Per live widget its (key, cache name) pairs, and the settings the cache lacks."""
+    plan: list[tuple[Widget, list[tuple[str, str]]]] = []
     missing: list[tuple[str, dict[str, Any], str]] = []
     for widget in widgets:
         if not widget.live:
@@ -325,18 +343,48 @@ def build(site: Path, cache: Path, widgets: list[Widget] | None = None, jobs: in
             if _cached(cache, name) is None:
                 missing.append((widget.declaration["draw"], values, name))
         plan.append((widget, names))
-    report.drawn = len(missing)
-    if missing:
-        workers = jobs or os.cpu_count() or 1
-        size = max(1, min(40, len(missing) // (workers * 4) or 1))
-        batches = [missing[i : i + size] for i in range(0, len(missing), size)]
-        if workers == 1:
-            for batch in batches:
-                _render_batch(batch, str(cache))
-        else:
-            with ProcessPoolExecutor(workers) as pool:
-                for _ in pool.map(_render_batch, batches, itertools.repeat(str(cache))):
-                    pass
+    return plan, missing
+
+
+def draw_missing(cache: Path, missing: list[tuple[str, dict[str, Any], str]], jobs: int) -> None:
+    """Draw the settings the cache lacks, on `jobs` processes (0: every core)."""
+    if not missing:
+        return
+    workers = jobs or os.cpu_count() or 1
+    size = max(1, min(40, len(missing) // (workers * 4) or 1))
+    batches = [missing[i : i + size] for i in range(0, len(missing), size)]
+    if workers == 1:
+        for batch in batches:
+            _render_batch(batch, str(cache))
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            for _ in pool.map(_render_batch, batches, itertools.repeat(str(cache))):
+                pass
+
+
+def warm(cache: Path, jobs: int = 0) -> Report:
+    """Only fill the cache (no site): what `make test` runs in the background, niced."""
+    started = time.perf_counter()
+    sys.path.insert(0, str(REPO))
+    report = Report()
+    with cache_lock(cache):
+        _, missing = plan_frames(cache, book_widgets(), report)
+        report.drawn = len(missing)
+        draw_missing(cache, missing, jobs)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def build(site: Path, cache: Path, widgets: list[Widget] | None = None, jobs: int = 0) -> Report:
+    """Draw what the cache lacks, then lay every widget's frames and index out in the site."""
+    started = time.perf_counter()
+    sys.path.insert(0, str(REPO))
+    widgets = book_widgets() if widgets is None else widgets
+    report = Report()
+    with cache_lock(cache):
+        plan, missing = plan_frames(cache, widgets, report)
+        report.drawn = len(missing)
+        draw_missing(cache, missing, jobs)
     out_root = site / "_widgets"
     if out_root.exists():
         shutil.rmtree(out_root)
@@ -379,8 +427,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=SITE)
     parser.add_argument("--cache", type=Path, default=BUILD / "widget-cache")
     parser.add_argument("--jobs", type=int, default=0, help="processes (default: every core)")
+    parser.add_argument(
+        "--warm", action="store_true", help="only draw what the cache lacks (no site written)"
+    )
     args = parser.parse_args(argv)
-    print(build(args.site, args.cache, jobs=args.jobs), flush=True)
+    if args.warm:
+        print(warm(args.cache, jobs=args.jobs), flush=True)
+    else:
+        print(build(args.site, args.cache, jobs=args.jobs), flush=True)
     return 0
 
 
