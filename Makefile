@@ -28,11 +28,12 @@ java:
 
 # The exact packages of requirements.lock (hashes checked), then the book's helpers alone, then
 # the archive of the classes Spark's JVM loads (it starts in about half the time with it).
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml streamlab/kafka/broker-jars.lock
 	@$(PYTHON) streamlab/runtime/java.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m streamlab.kafka.jars
 	$(BIN)/python -m streamlab.runtime.build_cds
 	@touch $(STAMP)
 
