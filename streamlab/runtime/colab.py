@@ -19,6 +19,7 @@ COLAB_JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 # Only what Colab lacks: it has its own pandas, numpy, matplotlib and ipywidgets, and replacing
 # them would break its runtime. The book's helpers are installed without dependencies.
 COLAB_PACKAGES = ["pyspark==4.3.0"]
+KAFKA_CLIENT = "confluent-kafka==2.16.2"  # as pinned in pyproject.toml; Colab has none
 
 
 def in_colab() -> bool:
@@ -42,6 +43,9 @@ def plan(
     if pyspark_version != wanted:
         steps.append([sys.executable, "-m", "pip", "install", "-q", *COLAB_PACKAGES])
     steps.append([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", repo])
+    steps.append([sys.executable, "-m", "pip", "install", "-q", KAFKA_CLIENT])
+    # the Kafka broker's jars, from Maven Central, checked against streamlab/kafka's lock
+    steps.append([sys.executable, "-m", "streamlab.kafka.jars"])
     return steps
 
 
@@ -69,4 +73,7 @@ def prepare(repo: str = COLAB_CLONE) -> None:
     if major is None or major < 17:
         os.environ["JAVA_HOME"] = COLAB_JAVA_HOME
         os.environ["PATH"] = f"{COLAB_JAVA_HOME}/bin:{os.environ['PATH']}"
-    print("Colab is ready: Java 17, PySpark 4.3.0 and the book's helpers are installed.")
+    print(
+        "Colab is ready: Java 17, PySpark 4.3.0, the book's helpers and the Kafka broker's "
+        "jars are installed."
+    )

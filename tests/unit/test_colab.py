@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
+from pathlib import Path
 
 from streamlab.runtime import colab
 from streamlab.runtime.colab import COLAB_CLONE, JAVA_PACKAGE, in_colab, plan, prepare
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_nothing_happens_outside_colab():
@@ -31,10 +35,19 @@ def test_pyspark_is_installed_only_when_not_the_pinned_version():
 
 
 def test_the_helpers_are_always_installed_without_touching_colab_packages():
-    last = plan(True, 17, "4.3.0")[-1]
-    assert last[-3:] == ["--no-deps", "-e", COLAB_CLONE]
+    helpers = plan(True, 17, "4.3.0")[-3]
+    assert helpers[-3:] == ["--no-deps", "-e", COLAB_CLONE]
     for step in plan(True, None, None):
         assert not any(p.startswith(("pandas", "numpy", "ipywidgets")) for p in step)
+
+
+def test_the_kafka_client_and_the_brokers_checked_jars_come_last():
+    """After the helpers: the pinned Kafka client, then the broker's jars from Maven Central."""
+    *_, client, jars = plan(True, 17, "4.3.0")
+    assert client[-1] == "confluent-kafka==2.16.2"
+    assert jars[-2:] == ["-m", "streamlab.kafka.jars"]
+    pinned = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert client[-1] in pinned
 
 
 def test_prepare_changes_nothing_outside_colab(monkeypatch, tmp_path, capsys):
