@@ -55,9 +55,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def cluster_id() -> str:
-    """A new cluster id as Kafka writes them: 16 random bytes, URL-safe base64, no padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+def cluster_id(random_bytes=lambda: uuid.uuid4().bytes) -> str:
+    """A new cluster id as Kafka writes them: 16 random bytes, URL-safe base64, no padding, and
+    (as Kafka's `Uuid.randomUuid`) never starting with "-", which its command line would read
+    as an option (one id in 64 would)."""
+    while True:
+        text = base64.urlsafe_b64encode(random_bytes()).decode().rstrip("=")
+        if not text.startswith("-"):
+            return text
 
 
 def server_properties(folder: Path, port: int, controller_port: int, partitions: int) -> str:

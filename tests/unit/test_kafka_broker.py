@@ -153,6 +153,13 @@ def test_the_next_kernel_stops_servers_a_dead_kernel_noted(tmp_path, monkeypatch
             process.wait(10)
 
 
+def test_a_cluster_id_never_starts_with_a_dash():
+    """Kafka's storage tool would read such an id as an option (one start in 64 failed so)."""
+    drawn = iter([b"\xf8" + bytes(15), bytes(16)])  # base64 "-A..." first, then "AAA..."
+    assert broker_module.cluster_id(lambda: next(drawn)) == "A" * 22
+    assert all(len(broker_module.cluster_id()) == 22 for _ in range(200))
+
+
 def test_missing_jars_say_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv(jars.KAFKA_HOME_VARIABLE, str(tmp_path / "no-kafka"))
     monkeypatch.setenv("STREAMLAB_SCRATCH", str(tmp_path / "scratch"))
