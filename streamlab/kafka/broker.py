@@ -143,7 +143,9 @@ class KafkaBroker:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def _java_command(self, main: str, *arguments: str, heap_mb: int) -> list[str]:
+    def _java_command(
+        self, main: str, *arguments: str, heap_mb: int, options: list[str] | None = None
+    ) -> list[str]:
         libs = libs_folder(self.version)
         missing = missing_jars(libs)
         if missing:
@@ -156,7 +158,7 @@ class KafkaBroker:
             find_java() or "java",
             f"-Xmx{heap_mb}m",
             f"-Xms{min(64, heap_mb)}m",
-            *JVM_OPTIONS,
+            *(JVM_OPTIONS if options is None else options),
             f"-Dlog4j2.configurationFile={self.folder / 'log4j2.properties'}",
             "-cp",
             str(libs / "*"),
@@ -181,7 +183,7 @@ class KafkaBroker:
         formatted = subprocess.run(
             self._java_command(
                 "kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(config),
-                heap_mb=64,
+                heap_mb=64, options=[],
             ),
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
