@@ -274,11 +274,11 @@ def kafka_broker(heap_mb: int = HEAP_MB, partitions: int = 1) -> Iterator[KafkaB
 
 
 def start_broker(heap_mb: int = HEAP_MB) -> KafkaBroker:
-    """The kernel's broker, started on the first call: a notebook run twice in the same kernel
-    gets the same one (its topics are then the notebook's to recreate)."""
+    """A new, empty broker for this kernel: one it started before is stopped first, so a
+    notebook run again in the same kernel starts from no topics, as it did the first time."""
     global _running
-    if _running is None or not _running.running:
-        _running = KafkaBroker(heap_mb=heap_mb).start()
+    stop_broker()
+    _running = KafkaBroker(heap_mb=heap_mb).start()
     return _running
 
 

@@ -103,12 +103,17 @@ def sample_tree(pid: int) -> list[ProcessMemory]:
     return parts
 
 
+KAFKA_MAIN_CLASS = "kafka.Kafka"
+
+
 def _role(proc: psutil.Process, cmdline: list[str]) -> str:
-    """What a process of the tree is: Spark's JVM, PySpark's worker daemon or one of its
-    workers (the daemon forks them, so they keep its command line), or something else (such
-    as the `java -version` of the setup check)."""
+    """What a process of the tree is: Spark's JVM, the Kafka broker's JVM, PySpark's worker
+    daemon or one of its workers (the daemon forks them, so they keep its command line), or
+    something else (such as the `java -version` of the setup check)."""
     if proc.name() == "java" and SPARK_JVM_CLASS in cmdline:
         return "JVM"
+    if proc.name() == "java" and KAFKA_MAIN_CLASS in cmdline:
+        return "Kafka broker"  # streamlab.kafka.broker: a JVM of its own, a child of the kernel
     if _is_daemon(cmdline):
         parent = proc.parent()
         forked = parent is not None and _is_daemon(parent.cmdline())
