@@ -28,7 +28,7 @@ java:
 
 # The exact packages of requirements.lock (hashes checked), then the book's helpers alone, then
 # the archive of the classes Spark's JVM loads (it starts in about half the time with it).
-$(STAMP): requirements.lock pyproject.toml streamlab/kafka/broker-jars.lock
+$(STAMP): requirements.lock pyproject.toml streamlab/kafka/*.lock
 	@$(PYTHON) streamlab/runtime/java.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock

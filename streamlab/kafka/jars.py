@@ -3,7 +3,8 @@
 `make setup` runs `python -m streamlab.kafka.jars`: every jar named in `broker-jars.lock` (the
 broker, `org.apache.kafka:kafka_2.13`, with its runtime dependencies, resolved once by
 `tools/kafka_lock.py`) is downloaded from Maven Central into `<venv>/kafka/<version>/libs` and
-kept only if its SHA-256 is the one the lock pins. After that the broker starts offline.
+kept only if its SHA-256 is the one the lock pins; likewise `scala212-connector.lock` into
+`<venv>/kafka/scala-2.12-connector`. After that the broker starts offline.
 Standard library only: it runs before anything else needs to be importable.
 """
 
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LOCK = Path(__file__).with_name("broker-jars.lock")
+# Spark 3.5's Kafka connector for Scala 2.12: chapter 10b loads it into Spark 4 on purpose, to
+# show the error a mismatched connector gives. Nothing else uses it.
+SCALA212_LOCK = Path(__file__).with_name("scala212-connector.lock")
 MAVEN_CENTRAL = "https://repo.maven.apache.org/maven2"
 KAFKA_HOME_VARIABLE = "STREAMLAB_KAFKA_HOME"  # where the jars go; default <venv>/kafka
 
@@ -80,6 +84,12 @@ def libs_folder(version: str | None = None) -> Path:
     return kafka_home() / (version or kafka_version()) / "libs"
 
 
+def scala212_connector() -> Path:
+    """The wrong connector's jar (Scala 2.12, Spark 3.5), fetched at set-up."""
+    jar = read_lock(SCALA212_LOCK)[0]
+    return kafka_home() / "scala-2.12-connector" / jar.file_name
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -139,12 +149,15 @@ def main() -> int:
     try:
         jars = read_lock()
         fetched, present = fetch(jars)
+        wrong = read_lock(SCALA212_LOCK)
+        fetch(wrong, scala212_connector().parent)
     except KafkaJarsError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     print(
         f"Kafka {kafka_version(jars)} broker: {len(jars)} jars checked in "
-        f"{libs_folder(kafka_version(jars))} ({fetched} fetched, {present} already there)"
+        f"{libs_folder(kafka_version(jars))} ({fetched} fetched, {present} already there); "
+        f"and {wrong[0].file_name}, the mismatched connector chapter 10b shows"
     )
     return 0
 

@@ -186,6 +186,9 @@ def test_the_installed_jars_are_the_pinned_ones():
     fetched, present = jars.fetch(opener=lambda *args, **kw: opened.append(args))
     assert (fetched, opened) == (0, [])
     assert present == len(jars.read_lock())
+    wrong = jars.read_lock(jars.SCALA212_LOCK)
+    assert [jar.artifact for jar in wrong] == ["spark-sql-kafka-0-10_2.12"]  # chapter 10b's demo
+    assert jars.fetch(wrong, jars.scala212_connector().parent, opener=opened.append) == (0, 1)
 
 
 def test_a_jar_whose_checksum_differs_is_refused_and_not_kept(tmp_path):
