@@ -22,7 +22,7 @@ def partition_logs(records: Sequence[tuple[int, int, str]], topic: str) -> Figur
     keys = sorted({key for _, _, key in records})
     colour = {key: KEY_COLOURS[i % len(KEY_COLOURS)] for i, key in enumerate(keys)}
     longest = max(offset for _, offset, _ in records) + 1
-    fig, ax = new_figure(width=9.0, height=0.9 + 0.75 * len(partitions))
+    fig, ax = new_figure(width=7.2, height=1.0 + 0.7 * len(partitions))
     for partition, offset, key in records:
         row = partitions.index(partition)
         ax.add_patch(
@@ -35,7 +35,7 @@ def partition_logs(records: Sequence[tuple[int, int, str]], topic: str) -> Figur
                 alpha=0.85,
             )
         )
-        ax.text(offset + 0.46, row, key, ha="center", va="center", fontsize=6.5, rotation=90)
+        ax.text(offset + 0.46, row, key, ha="center", va="center", fontsize=7, rotation=90)
     for row, partition in enumerate(partitions):
         count = sum(1 for p, _, _ in records if p == partition)
         ax.annotate(
@@ -45,7 +45,7 @@ def partition_logs(records: Sequence[tuple[int, int, str]], topic: str) -> Figur
             fontsize=8,
             color="#555555",
         )
-    ax.set_xlim(0, longest + 5)
+    ax.set_xlim(0, longest + 6)
     ax.set_ylim(len(partitions) - 0.5, -0.5)
     ax.set_yticks(range(len(partitions)), [f"partition {p}" for p in partitions])
     ax.set_xlabel("offset (position of a record in its partition; oldest on the left)")
