@@ -34,6 +34,7 @@ $(STAMP): requirements.lock pyproject.toml streamlab/kafka/*.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m streamlab.kafka.jars
+	$(BIN)/python -m streamlab.kafka.connector
 	$(BIN)/python -m streamlab.runtime.build_cds
 	@touch $(STAMP)
 

@@ -46,6 +46,8 @@ def plan(
     steps.append([sys.executable, "-m", "pip", "install", "-q", KAFKA_CLIENT])
     # the Kafka broker's jars, from Maven Central, checked against streamlab/kafka's lock
     steps.append([sys.executable, "-m", "streamlab.kafka.jars"])
+    # Spark's Kafka connector of this PySpark's version, through Spark's Ivy (never fails)
+    steps.append([sys.executable, "-m", "streamlab.kafka.connector"])
     return steps
 
 

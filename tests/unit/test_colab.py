@@ -35,17 +35,19 @@ def test_pyspark_is_installed_only_when_not_the_pinned_version():
 
 
 def test_the_helpers_are_always_installed_without_touching_colab_packages():
-    helpers = plan(True, 17, "4.3.0")[-3]
+    helpers = plan(True, 17, "4.3.0")[-4]
     assert helpers[-3:] == ["--no-deps", "-e", COLAB_CLONE]
     for step in plan(True, None, None):
         assert not any(p.startswith(("pandas", "numpy", "ipywidgets")) for p in step)
 
 
 def test_the_kafka_client_and_the_brokers_checked_jars_come_last():
-    """After the helpers: the pinned Kafka client, then the broker's jars from Maven Central."""
-    *_, client, jars = plan(True, 17, "4.3.0")
+    """After the helpers: the pinned Kafka client, the broker's jars from Maven Central, then
+    Spark's Kafka connector through Spark's Ivy."""
+    *_, client, jars, connector = plan(True, 17, "4.3.0")
     assert client[-1] == "confluent-kafka==2.16.2"
     assert jars[-2:] == ["-m", "streamlab.kafka.jars"]
+    assert connector[-2:] == ["-m", "streamlab.kafka.connector"]
     pinned = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
     assert client[-1] in pinned
 

@@ -211,3 +211,50 @@ def test_an_unreadable_lock_line_is_named(tmp_path):
     lock.write_text("# comment\norg.example:thing:1.0\n")
     with pytest.raises(jars.KafkaJarsError, match="line 2 is not `group:artifact:version sha256`"):
         jars.read_lock(lock)
+
+
+# --- Spark's Kafka connector: resolved at set-up, as users add it, or said why not ----------
+
+
+def test_the_connector_is_exactly_this_sparks_version():
+    import pyspark
+
+    from streamlab.kafka import connector
+
+    assert connector.coordinates() == (
+        f"org.apache.spark:spark-sql-kafka-0-10_2.13:{pyspark.__version__}"
+    )
+    assert connector.coordinates("3.5.7", "2.12") == (
+        "org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.7"
+    )
+
+
+def test_ivys_answer_is_read_into_plain_words():
+    from streamlab.kafka.connector import read_answer
+
+    wanted = "org.apache.spark:spark-sql-kafka-0-10_2.13:4.3.0"
+    ivy_output = (  # what spark-submit printed on 2026-12-07, shortened
+        ":: resolving dependencies :: org.apache.spark#spark-submit-parent\n"
+        "\t\t:: org.apache.spark#spark-sql-kafka-0-10_2.13;4.3.0: not found\n"
+        'Exception in thread "main" java.lang.RuntimeException: [unresolved dependency: '
+        "org.apache.spark#spark-sql-kafka-0-10_2.13;4.3.0: not found]\n"
+    )
+    missing = read_answer(wanted, 1, ivy_output)
+    assert not missing.resolved
+    assert missing.answer == (
+        "unresolved dependency: org.apache.spark#spark-sql-kafka-0-10_2.13;4.3.0: not found"
+    )
+    assert "everything else runs without it" in missing.plain()
+    assert read_answer(wanted, 0, "").resolved
+    other = read_answer(wanted, 2, "some output\nError: no network\n")
+    assert other.answer == "spark-submit exited 2: Error: no network"
+
+
+def test_set_up_recorded_what_ivy_said_about_the_connector():
+    import json
+
+    from streamlab.kafka import connector
+
+    recorded = json.loads(connector.status_file().read_text())
+    assert recorded["coordinates"] == connector.coordinates()
+    assert isinstance(recorded["resolved"], bool) and recorded["answer"]
