@@ -2,7 +2,7 @@
 
 Stages, each run through the Makefile exactly as `make test` runs it (with CI=true, as .ci/run on
 CI: nbval checks every notebook once, and a second time those whose inputs are not in
-tools/second-run-passed.json; the widget frames drawn in the background from the start):
+tools/second-run-passed.json):
 install (the locked packages into a new virtual environment in a temporary folder, as on a
 fresh clone; pip's cache is whatever this machine has, as CI's is), lint, unit, nbval, build
 (the strict website build) and browser (the website's tests in Chromium; `make site-test` minus
@@ -88,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
         status: dict[str, int] = {}
         if not args.skip_install:
             seconds["install"], status["install"] = time_install(env)
-        run_make("frames-warm", env)  # returns at once; the build waits for it
         for stage, target in [("lint", "lint"), ("unit", "unit"), ("nbval", "notebooks")]:
             seconds[stage], status[stage] = run_make(target, env)
         seconds["build"], status["build"] = run_make("build-strict", env)
