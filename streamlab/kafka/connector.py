@@ -71,8 +71,11 @@ def read_answer(coordinates_: str, exit_status: int, output: str) -> ConnectorSt
         return ConnectorStatus(
             coordinates_, False, f"unresolved dependency: {missing[1]}: not found"
         )
-    last = [line for line in output.splitlines() if line.strip()][-1:] or ["no output"]
-    return ConnectorStatus(coordinates_, False, f"spark-submit exited {exit_status}: {last[0]}")
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    causes = [line.removeprefix("Caused by: ") for line in lines if line.startswith("Caused by:")]
+    errors = [line for line in lines if ("Exception" in line or "Error" in line)]
+    said = (causes or errors or lines[-1:] or ["no output"])[-1]  # the root cause, if Java gave one
+    return ConnectorStatus(coordinates_, False, f"spark-submit exited {exit_status}: {said}")
 
 
 def resolve(timeout: float = 600) -> ConnectorStatus:

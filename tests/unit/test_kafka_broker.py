@@ -248,6 +248,17 @@ def test_ivys_answer_is_read_into_plain_words():
     assert read_answer(wanted, 0, "").resolved
     other = read_answer(wanted, 2, "some output\nError: no network\n")
     assert other.answer == "spark-submit exited 2: Error: no network"
+    offline = read_answer(  # spark-submit in a network namespace without interfaces
+        wanted,
+        1,
+        'Exception in thread "main" java.lang.ExceptionInInitializerError\n'
+        "Caused by: java.net.SocketException: No network interfaces configured\n"
+        "\tat java.base/java.net.NetworkInterface.getAll(Native Method)\n"
+        "\t... 10 more\n",
+    )
+    assert offline.answer == (
+        "spark-submit exited 1: java.net.SocketException: No network interfaces configured"
+    )
 
 
 def test_set_up_recorded_what_ivy_said_about_the_connector():
