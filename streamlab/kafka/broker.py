@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import RunError
 from ..runtime.java import check_java, find_java
-from ..runtime.scratch import register_process, scratch_root
+from ..runtime.scratch import forget_process, register_process, scratch_root
 from .jars import KafkaJarsError, kafka_version, libs_folder, missing_jars
 
 HEAP_MB = 192  # -Xmx of the broker's JVM (measured: docs/decisions/kafka-broker-heap.md)
@@ -248,7 +248,7 @@ class KafkaBroker:
                 process.kill()
                 process.wait(10)
         if process is not None:
-            (scratch_root() / ".processes" / str(process.pid)).unlink(missing_ok=True)
+            forget_process(process.pid)
         atexit.unregister(self.stop)
         shutil.rmtree(self.folder, ignore_errors=True)
 

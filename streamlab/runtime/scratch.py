@@ -36,6 +36,11 @@ def register_process(pid: int, marker: str) -> Path:
     return note
 
 
+def forget_process(pid: int) -> None:
+    """The server noted by `register_process` has stopped: nothing left for the next kernel."""
+    (scratch_root() / PROCESSES / str(pid)).unlink(missing_ok=True)
+
+
 def _command_line(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
